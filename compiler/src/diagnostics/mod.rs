@@ -1,0 +1,135 @@
+//! The one diagnostic type of the compiler, and its renderers (one file per output format).
+
+mod human;
+mod json;
+
+pub use human::{HumanRenderer, render_human};
+pub use json::render_json;
+
+use crate::source::{SourceMap, Span};
+
+/// How bad a diagnostic is. Errors fail `gantry check` and stop `gantry build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a spec with a short text saying what is there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(span: Span, text: impl Into<String>) -> Label {
+        Label {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// A finding of the compiler: which rule, how bad, where, and how to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// The stable rule id (`unknown-node`, `service-without-slo`, …).
+    pub id: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(id: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            id,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: Label::new(span, String::new()),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(id: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(id, span, message)
+        }
+    }
+
+    /// The text under the primary span.
+    pub fn with_label(mut self, text: impl Into<String>) -> Diagnostic {
+        self.primary.text = text.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label::new(span, text));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_optional_help(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file, position and id, and drops exact repeats, so that output is
+/// deterministic whatever order the checks ran in.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                sources.get(d.primary.span.file).name.clone(),
+                d.primary.span.start,
+                d.primary.span.end,
+                d.id,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    diagnostics.dedup_by(|a, b| a == b);
+}
+
+/// Counts of a run's diagnostics, for the closing summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Counts {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}

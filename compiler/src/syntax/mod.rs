@@ -1,0 +1,169 @@
+//! Parsing: KDL v2 text to a spanned syntax tree, or syntax diagnostics that point at the token
+//! to fix.
+
+mod locate;
+mod tree;
+
+pub use locate::{SyntaxError, first_error};
+pub use tree::{Document, Entry, Node, RawValue};
+
+use kdl::{KdlDocument, KdlNode, KdlValue};
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span, Spanned};
+
+/// Parses one file. On a syntax error there is no document, only diagnostics.
+pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
+    match KdlDocument::parse_v2(text) {
+        Ok(doc) => {
+            let lower = Lower { file, text };
+            Ok(Document {
+                nodes: doc.nodes().iter().map(|n| lower.node(n)).collect(),
+            })
+        }
+        Err(err) => Err(syntax_diagnostics(file, text, &err)),
+    }
+}
+
+fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diagnostic> {
+    let v1_hint = looks_like_kdl_v1(text).then(|| {
+        "this file parses as KDL v1; gantry reads KDL v2: booleans are #true/#false, null is #null, \
+         raw strings are #\"…\"#"
+            .to_string()
+    });
+    if let Some(found) = locate::first_error(text) {
+        let help = found.help.or(v1_hint);
+        return vec![
+            Diagnostic::error(
+                "syntax",
+                Span::new(file, found.range),
+                found.message,
+            )
+            .with_label(found.label)
+            .with_optional_help(help),
+        ];
+    }
+    // The scanner saw nothing wrong: trust the crate, minus reports about an enclosing block when
+    // a more precise one lies inside it.
+    let reports: Vec<(std::ops::Range<usize>, String, Option<String>)> = err
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let start = d.span.offset().min(text.len());
+            let end = (start + d.span.len()).min(text.len());
+            (
+                start..end,
+                d.message.clone().unwrap_or_else(|| "invalid KDL".to_string()),
+                d.help.clone(),
+            )
+        })
+        .collect();
+    let precise: Vec<_> = reports
+        .iter()
+        .filter(|(range, _, _)| {
+            !reports.iter().any(|(other, _, _)| {
+                other != range && other.start >= range.start && other.end <= range.end
+            })
+        })
+        .take(1)
+        .collect();
+    let chosen = if precise.is_empty() {
+        reports.iter().take(1).collect()
+    } else {
+        precise
+    };
+    let mut out: Vec<Diagnostic> = chosen
+        .into_iter()
+        .map(|(range, message, help)| {
+            Diagnostic::error("syntax", Span::new(file, range.clone()), message.clone())
+                .with_label("here")
+                .with_optional_help(help.clone().or(v1_hint.clone()))
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(
+            Diagnostic::error("syntax", Span::new(file, 0..0), "this file is not valid KDL v2")
+                .with_optional_help(v1_hint),
+        );
+    }
+    out
+}
+
+fn looks_like_kdl_v1(text: &str) -> bool {
+    KdlDocument::parse_v1(text).is_ok()
+}
+
+struct Lower<'a> {
+    file: FileId,
+    text: &'a str,
+}
+
+impl Lower<'_> {
+    fn span(&self, span: miette::SourceSpan) -> Span {
+        Span::new(self.file, span.offset()..span.offset() + span.len())
+    }
+
+    fn node(&self, node: &KdlNode) -> Node {
+        let name = node.name();
+        let entries = node
+            .entries()
+            .iter()
+            .map(|entry| {
+                let entry_span = self.span(entry.span());
+                let value_span = match entry.name() {
+                    Some(key) => {
+                        let key_span = self.span(key.span());
+                        self.value_after_equals(key_span, entry_span)
+                    }
+                    None => entry_span,
+                };
+                Entry {
+                    name: entry
+                        .name()
+                        .map(|key| Spanned::new(key.value().to_string(), self.span(key.span()))),
+                    value: Spanned::new(raw_value(entry.value()), value_span),
+                    ty: entry.ty().map(|t| t.value().to_string()),
+                }
+            })
+            .collect();
+        let children = node
+            .children()
+            .map(|doc| doc.nodes().iter().map(|n| self.node(n)).collect())
+            .unwrap_or_default();
+        Node {
+            name: Spanned::new(name.value().to_string(), self.span(name.span())),
+            entries,
+            children,
+            has_block: node.children().is_some(),
+            span: self.span(node.span()),
+        }
+    }
+
+    /// The span of a property's value: from after `=` (and any spaces) to the entry's end.
+    fn value_after_equals(&self, key: Span, entry: Span) -> Span {
+        let bytes = self.text.as_bytes();
+        let mut start = key.end as usize;
+        let end = (entry.end as usize).min(bytes.len());
+        while start < end && bytes[start] != b'=' {
+            start += 1;
+        }
+        start += 1;
+        while start < end && matches!(bytes[start], b' ' | b'\t') {
+            start += 1;
+        }
+        if start >= end {
+            return entry;
+        }
+        Span::new(self.file, start..end)
+    }
+}
+
+fn raw_value(value: &KdlValue) -> RawValue {
+    match value {
+        KdlValue::String(s) => RawValue::String(s.clone()),
+        KdlValue::Integer(i) => RawValue::Integer(*i),
+        KdlValue::Float(f) => RawValue::Float(*f),
+        KdlValue::Bool(b) => RawValue::Bool(*b),
+        KdlValue::Null => RawValue::Null,
+    }
+}
