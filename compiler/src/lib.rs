@@ -1,6 +1,18 @@
 //! The gantry compiler: checks feature specs and emits what production runs on.
 
+pub mod ast;
+pub mod check;
 pub mod diagnostics;
+pub mod docs;
+pub mod merge;
+pub mod resolve;
+pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod stdlib;
+pub mod suggest;
 pub mod syntax;
+pub mod validate;
+pub mod values;
+pub mod vfs;
+pub mod workspace;

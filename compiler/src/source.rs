@@ -162,9 +162,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, name: &str) -> Option<FileId> {
-        self.files()
-            .find(|(_, f)| f.name == name)
-            .map(|(id, _)| id)
+        self.files().find(|(_, f)| f.name == name).map(|(id, _)| id)
     }
 
     pub fn text(&self, span: Span) -> &str {

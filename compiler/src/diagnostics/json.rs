@@ -66,11 +66,7 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 end: primary.end,
                 label: &d.primary.text,
                 help: d.help.as_deref(),
-                related: d
-                    .secondary
-                    .iter()
-                    .map(|l| json_label(l, sources))
-                    .collect(),
+                related: d.secondary.iter().map(|l| json_label(l, sources)).collect(),
             }
         })
         .collect();

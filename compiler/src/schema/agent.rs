@@ -9,7 +9,10 @@ const USD: ValueKind = Number {
     max: 1e9,
     exclusive: false,
 };
-const TOKENS: ValueKind = Integer { min: 1, max: i64::MAX };
+const TOKENS: ValueKind = Integer {
+    min: 1,
+    max: i64::MAX,
+};
 
 pub static AGENT: NodeSchema = NodeSchema {
     name: "agent",
@@ -17,7 +20,11 @@ pub static AGENT: NodeSchema = NodeSchema {
           budgets and rate limits (compiled to the agent runtime's manifest and to alerts), its \
           guardrails and its quality SLOs.",
     args: &[arg("NAME", Name, "The agent's name.")],
-    props: &[prop("use", Preset, "An agent profile such as `std/observer`.")],
+    props: &[prop(
+        "use",
+        Preset,
+        "An agent profile such as `std/observer`.",
+    )],
     children: &[
         once(&PURPOSE),
         once(&AGENT_OWNER),
@@ -66,11 +73,23 @@ static BUDGET: NodeSchema = NodeSchema {
           often: give a daily or monthly limit too.",
     props: &[
         prop("tokens-per-run", TOKENS, "Tokens one run may use."),
-        prop("tokens-per-day", TOKENS, "Tokens all runs of a day may use."),
-        prop("tokens-per-month", TOKENS, "Tokens all runs of a month may use."),
+        prop(
+            "tokens-per-day",
+            TOKENS,
+            "Tokens all runs of a day may use.",
+        ),
+        prop(
+            "tokens-per-month",
+            TOKENS,
+            "Tokens all runs of a month may use.",
+        ),
         prop("usd-per-run", USD, "Dollars one run may cost."),
         prop("usd-per-day", USD, "Dollars all runs of a day may cost."),
-        prop("usd-per-month", USD, "Dollars all runs of a month may cost."),
+        prop(
+            "usd-per-month",
+            USD,
+            "Dollars all runs of a month may cost.",
+        ),
     ],
     ..BLANK
 };
@@ -79,10 +98,38 @@ static RATE_LIMIT: NodeSchema = NodeSchema {
     name: "rate-limit",
     doc: "How fast the agent may call its model and tools.",
     props: &[
-        prop("requests-per-minute", Integer { min: 0, max: 1_000_000 }, "Model requests per minute."),
-        prop("tokens-per-minute", Integer { min: 0, max: i64::MAX }, "Tokens per minute."),
-        prop("runs-per-hour", Integer { min: 0, max: 1_000_000 }, "Runs started per hour."),
-        prop("concurrency", Integer { min: 0, max: 10_000 }, "Runs at once."),
+        prop(
+            "requests-per-minute",
+            Integer {
+                min: 0,
+                max: 1_000_000,
+            },
+            "Model requests per minute.",
+        ),
+        prop(
+            "tokens-per-minute",
+            Integer {
+                min: 0,
+                max: i64::MAX,
+            },
+            "Tokens per minute.",
+        ),
+        prop(
+            "runs-per-hour",
+            Integer {
+                min: 0,
+                max: 1_000_000,
+            },
+            "Runs started per hour.",
+        ),
+        prop(
+            "concurrency",
+            Integer {
+                min: 0,
+                max: 10_000,
+            },
+            "Runs at once.",
+        ),
     ],
     ..BLANK
 };
@@ -91,8 +138,16 @@ static RETRY: NodeSchema = NodeSchema {
     name: "retry",
     doc: "How a failed run or call is retried.",
     props: &[
-        prop("max-attempts", Integer { min: 1, max: 1000 }, "Attempts in all, the first included."),
-        prop("backoff", OneOf(&["exponential", "linear", "constant", "none"]), "How the wait grows."),
+        prop(
+            "max-attempts",
+            Integer { min: 1, max: 1000 },
+            "Attempts in all, the first included.",
+        ),
+        prop(
+            "backoff",
+            OneOf(&["exponential", "linear", "constant", "none"]),
+            "How the wait grows.",
+        ),
         prop("initial-delay", Duration, "The first wait."),
     ],
     ..BLANK
@@ -102,7 +157,11 @@ static CREDENTIALS: NodeSchema = NodeSchema {
     name: "credentials",
     doc: "Where the agent's credentials come from and how long they live.",
     props: &[
-        required("source", OneOf(&["vault", "aws-sts", "workload-identity", "static"]), "The issuer."),
+        required(
+            "source",
+            OneOf(&["vault", "aws-sts", "workload-identity", "static"]),
+            "The issuer.",
+        ),
         prop("ttl", Duration, "How long a credential lives."),
     ],
     ..BLANK
@@ -113,8 +172,16 @@ pub static AGENT_ALLOW: NodeSchema = NodeSchema {
     doc: "Lets the agent take an action on resources. A trailing `*` covers every entity of a \
           feature.",
     args: &[
-        arg("ACTION", Action, "read, write, deploy, rollback, migrate or delete."),
-        args_many("RESOURCE", Resource, "`k8s:FEATURE/NAME`, `datastore:…`, `secret:…`, `flag:…`, `agent:…`, `github:ORG/REPO/SCOPE`."),
+        arg(
+            "ACTION",
+            Action,
+            "read, write, deploy, rollback, migrate or delete.",
+        ),
+        args_many(
+            "RESOURCE",
+            Resource,
+            "`k8s:FEATURE/NAME`, `datastore:…`, `secret:…`, `flag:…`, `agent:…`, `github:ORG/REPO/SCOPE`.",
+        ),
     ],
     ..BLANK
 };
@@ -131,12 +198,26 @@ static GUARDRAIL: NodeSchema = NodeSchema {
     doc: "A check on what goes into and comes out of the agent, and what happens when it trips.",
     args: &[arg(
         "KIND",
-        OneOf(&["pii", "secrets", "prompt-injection", "destructive-commands", "toxicity"]),
+        OneOf(&[
+            "pii",
+            "secrets",
+            "prompt-injection",
+            "destructive-commands",
+            "toxicity",
+        ]),
         "What the guardrail looks for.",
     )],
     props: &[
-        required("action", OneOf(&["block", "redact", "escalate"]), "What happens when it trips."),
-        prop("on", OneOf(&["input", "output", "tool-call", "all"]), "Where it applies. Default `all`."),
+        required(
+            "action",
+            OneOf(&["block", "redact", "escalate"]),
+            "What happens when it trips.",
+        ),
+        prop(
+            "on",
+            OneOf(&["input", "output", "tool-call", "all"]),
+            "Where it applies. Default `all`.",
+        ),
     ],
     unique_name: true,
     ..BLANK
@@ -145,10 +226,26 @@ static GUARDRAIL: NodeSchema = NodeSchema {
 static AGENT_SLO: NodeSchema = NodeSchema {
     name: "slo",
     doc: "A quality objective of the agent: the share of runs that succeed, or the cost of a task.",
-    args: &[arg("KIND", OneOf(&["task-success", "cost-per-task"]), "Which objective.")],
+    args: &[arg(
+        "KIND",
+        OneOf(&["task-success", "cost-per-task"]),
+        "Which objective.",
+    )],
     props: &[
-        prop("objective", Number { min: 0.0, max: 100.0, exclusive: true }, "task-success: the target, in percent."),
-        prop("max-usd", USD, "cost-per-task: the most a task should cost."),
+        prop(
+            "objective",
+            Number {
+                min: 0.0,
+                max: 100.0,
+                exclusive: true,
+            },
+            "task-success: the target, in percent.",
+        ),
+        prop(
+            "max-usd",
+            USD,
+            "cost-per-task: the most a task should cost.",
+        ),
         prop("window", Duration, "The period. Default `30d`."),
     ],
     unique_name: true,

@@ -9,9 +9,17 @@ pub static DEPLOY: NodeSchema = NodeSchema {
     doc: "How new versions roll out. Applies to every service of the feature unless `service=` \
           picks one (one deploy per service).",
     props: &[
-        prop("strategy", OneOf(&["rolling", "canary", "blue-green"]), "The rollout strategy. Default `rolling`."),
+        prop(
+            "strategy",
+            OneOf(&["rolling", "canary", "blue-green"]),
+            "The rollout strategy. Default `rolling`.",
+        ),
         prop("service", Name, "The one service this deploy applies to."),
-        prop("use", Preset, "A deploy preset such as `std/canary-standard`."),
+        prop(
+            "use",
+            Preset,
+            "A deploy preset such as `std/canary-standard`.",
+        ),
     ],
     children: &[
         many(&STEP),
@@ -29,9 +37,21 @@ static STEP: NodeSchema = NodeSchema {
     doc: "A canary step: shift `weight` percent of traffic to the new version, then wait \
           `pause`, or wait for a team to promote (`approve=\"TEAM\"` or an `approve` child).",
     props: &[
-        prop("weight", Integer { min: 0, max: 100 }, "Percent of traffic on the new version."),
-        prop("pause", Duration, "How long to hold this weight while analysis runs."),
-        prop("approve", Name, "A team that promotes by hand past this step."),
+        prop(
+            "weight",
+            Integer { min: 0, max: 100 },
+            "Percent of traffic on the new version.",
+        ),
+        prop(
+            "pause",
+            Duration,
+            "How long to hold this weight while analysis runs.",
+        ),
+        prop(
+            "approve",
+            Name,
+            "A team that promotes by hand past this step.",
+        ),
     ],
     children: &[once(&APPROVE)],
     ..BLANK
@@ -42,7 +62,11 @@ pub static APPROVE: NodeSchema = NodeSchema {
     doc: "A human approval by a team.",
     props: &[
         required("team", Name, "A team of the workspace."),
-        prop("count", Integer { min: 1, max: 10 }, "How many of its approvers must approve. Default 1."),
+        prop(
+            "count",
+            Integer { min: 1, max: 10 },
+            "How many of its approvers must approve. Default 1.",
+        ),
     ],
     ..BLANK
 };
@@ -52,7 +76,11 @@ static ROLLBACK_WHEN: NodeSchema = NodeSchema {
     doc: "Aborts the rollout when an SLO of the feature burns its error budget too fast (the \
           canary analysis queries the SLO's own indicator) or an alert fires.",
     props: &[
-        prop("slo", Name, "An SLO of the feature."),
+        prop(
+            "slo",
+            NameOrAll,
+            "An SLO of the feature, or `*` for every SLO of the service.",
+        ),
         prop("alert", Name, "An alert of the feature."),
     ],
     ..BLANK
@@ -72,8 +100,16 @@ pub static GATE: NodeSchema = NodeSchema {
           deletions) need a human.",
     args: &[arg("NAME", Name, "The gate's name.")],
     props: &[
-        required("tier", OneOf(&["reversible", "irreversible"]), "The risk tier the gate covers."),
-        prop("review", OneOf(&["automated", "human"]), "`automated`: no human approval needed."),
+        required(
+            "tier",
+            OneOf(&["reversible", "irreversible"]),
+            "The risk tier the gate covers.",
+        ),
+        prop(
+            "review",
+            OneOf(&["automated", "human"]),
+            "`automated`: no human approval needed.",
+        ),
         prop("use", Preset, "A gate preset."),
     ],
     children: &[many(&APPROVE), many(&ALLOW_RULE)],

@@ -18,7 +18,11 @@ pub static FEATURE: NodeSchema = NodeSchema {
     name: "feature",
     doc: "A feature: its services and data, how it is deployed, observed and recovered, and \
           which agents may act on it.",
-    args: &[arg("NAME", Name, "The feature's name; its Kubernetes namespace.")],
+    args: &[arg(
+        "NAME",
+        Name,
+        "The feature's name; its Kubernetes namespace.",
+    )],
     children: FEATURE_CHILDREN,
     unique_name: true,
     example: "feature \"checkout\" { owner \"payments\"; tier \"critical\" }",
@@ -103,7 +107,11 @@ pub static ALLOW_RULE: NodeSchema = NodeSchema {
     doc: "Silences a lint rule for this node and everything in it. The reason is required, so \
           the next reader knows why.",
     args: &[arg("RULE", RuleId, "A lint rule id.")],
-    props: &[required("reason", Text, "Why the rule does not apply here.")],
+    props: &[required(
+        "reason",
+        Text,
+        "Why the rule does not apply here.",
+    )],
     example: "allow \"unused-runbook\" reason=\"linked from the status page\"",
     ..BLANK
 };
@@ -113,7 +121,11 @@ pub static PRESET: NodeSchema = NodeSchema {
     doc: "A reusable node: `use=\"NAME\"` on a node of the same kind takes the preset's \
           properties and children as defaults. The body is one node, written as it would be in a \
           feature. Names under `std/` belong to the standard library.",
-    args: &[arg("NAME", Preset, "The preset's name, e.g. `acme/web-canary`.")],
+    args: &[arg(
+        "NAME",
+        Preset,
+        "The preset's name, e.g. `acme/web-canary`.",
+    )],
     props: &[prop("doc", Text, "What the preset is for.")],
     children: &[
         many(&SERVICE),
@@ -153,8 +165,22 @@ static TIER_REPLICAS: NodeSchema = NodeSchema {
     name: "replicas",
     doc: "Default replica range of services.",
     props: &[
-        prop("min", Integer { min: 0, max: 10_000 }, "Minimum replicas."),
-        prop("max", Integer { min: 1, max: 10_000 }, "Maximum replicas."),
+        prop(
+            "min",
+            Integer {
+                min: 0,
+                max: 10_000,
+            },
+            "Minimum replicas.",
+        ),
+        prop(
+            "max",
+            Integer {
+                min: 1,
+                max: 10_000,
+            },
+            "Maximum replicas.",
+        ),
     ],
     ..BLANK
 };
@@ -163,8 +189,16 @@ static TIER_DISRUPTION: NodeSchema = NodeSchema {
     name: "disruption-budget",
     doc: "The PodDisruptionBudget of services.",
     props: &[
-        prop("min-available", Text, "A count or a percentage such as `50%`."),
-        prop("max-unavailable", Text, "A count or a percentage such as `1`."),
+        prop(
+            "min-available",
+            Text,
+            "A count or a percentage such as `50%`.",
+        ),
+        prop(
+            "max-unavailable",
+            Text,
+            "A count or a percentage such as `1`.",
+        ),
     ],
     ..BLANK
 };
@@ -173,8 +207,24 @@ static TIER_OBJECTIVE: NodeSchema = NodeSchema {
     name: "objective",
     doc: "The range SLO objectives of this tier are expected in.",
     props: &[
-        prop("min", Number { min: 0.0, max: 100.0, exclusive: true }, "Lowest expected objective."),
-        prop("default", Number { min: 0.0, max: 100.0, exclusive: true }, "Objective of generated SLOs."),
+        prop(
+            "min",
+            Number {
+                min: 0.0,
+                max: 100.0,
+                exclusive: true,
+            },
+            "Lowest expected objective.",
+        ),
+        prop(
+            "default",
+            Number {
+                min: 0.0,
+                max: 100.0,
+                exclusive: true,
+            },
+            "Objective of generated SLOs.",
+        ),
     ],
     ..BLANK
 };

@@ -20,12 +20,21 @@ pub enum ValueKind {
     Text,
     /// A lowercase DNS label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
     Name,
+    /// A name, or `*` for every one.
+    NameOrAll,
     /// One of a fixed set of words.
     OneOf(&'static [&'static str]),
     /// A whole number in a range (inclusive).
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     /// A number in a range; `exclusive` makes both bounds exclusive.
-    Number { min: f64, max: f64, exclusive: bool },
+    Number {
+        min: f64,
+        max: f64,
+        exclusive: bool,
+    },
     Bool,
     /// `300ms`, `30s`, `5m`, `1h`, `30d`, `1w`, or combinations such as `1h30m`.
     Duration,
@@ -70,6 +79,7 @@ impl ValueKind {
         match self {
             ValueKind::Text => "text".into(),
             ValueKind::Name => "a name (lowercase DNS label)".into(),
+            ValueKind::NameOrAll => "a name, or `*` for all".into(),
             ValueKind::OneOf(words) => format!("one of {}", words.join(", ")),
             ValueKind::Integer { min, max } => {
                 if *max == i64::MAX {
@@ -170,6 +180,14 @@ impl NodeSchema {
 
     pub fn prop(&self, name: &str) -> Option<&'static Prop> {
         self.props.iter().find(|p| p.name == name)
+    }
+
+    /// The first sentence of the documentation, for help lines.
+    pub fn doc_first_sentence(&self) -> &'static str {
+        match self.doc.find(". ") {
+            Some(i) => &self.doc[..=i],
+            None => self.doc,
+        }
     }
 }
 

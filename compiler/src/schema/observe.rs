@@ -23,7 +23,11 @@ static METRICS: NodeSchema = NodeSchema {
     doc: "A Prometheus metrics endpoint on every service.",
     props: &[
         prop("path", HttpPath, "The scrape path. Default `/metrics`."),
-        prop("port", Integer { min: 1, max: 65535 }, "The scrape port. Default the service's port."),
+        prop(
+            "port",
+            Integer { min: 1, max: 65535 },
+            "The scrape port. Default the service's port.",
+        ),
         prop("interval", Duration, "The scrape interval."),
     ],
     ..BLANK
@@ -34,7 +38,11 @@ static TRACES: NodeSchema = NodeSchema {
     doc: "Distributed tracing.",
     props: &[prop(
         "sample-ratio",
-        Number { min: 0.0, max: 1.0, exclusive: false },
+        Number {
+            min: 0.0,
+            max: 1.0,
+            exclusive: false,
+        },
         "The share of requests traced, 0 to 1.",
     )],
     ..BLANK
@@ -53,7 +61,15 @@ static HISTOGRAM: NodeSchema = NodeSchema {
           latency SLO's threshold must be one of them.",
     args: &[
         arg("METRIC", Text, "The histogram's metric name."),
-        args_many("BOUND", Number { min: 0.0, max: 1e12, exclusive: false }, "Bucket upper bounds."),
+        args_many(
+            "BOUND",
+            Number {
+                min: 0.0,
+                max: 1e12,
+                exclusive: false,
+            },
+            "Bucket upper bounds.",
+        ),
     ],
     unique_name: true,
     ..BLANK
@@ -66,9 +82,25 @@ pub static SLO: NodeSchema = NodeSchema {
           dashboard.",
     args: &[arg("NAME", Name, "The SLO's name.")],
     props: &[
-        prop("service", Name, "The service it measures; optional when the feature has one."),
-        required("objective", Number { min: 0.0, max: 100.0, exclusive: true }, "The target, in percent."),
-        prop("window", Duration, "The period the objective holds over. Default `30d`."),
+        prop(
+            "service",
+            Name,
+            "The service it measures; optional when the feature has one.",
+        ),
+        required(
+            "objective",
+            Number {
+                min: 0.0,
+                max: 100.0,
+                exclusive: true,
+            },
+            "The target, in percent.",
+        ),
+        prop(
+            "window",
+            Duration,
+            "The period the objective holds over. Default `30d`.",
+        ),
         prop("runbook", Name, "The runbook its alerts link."),
         USE,
     ],
@@ -76,7 +108,6 @@ pub static SLO: NodeSchema = NodeSchema {
     one_of_children: &["ratio", "latency"],
     unique_name: true,
     example: "slo \"availability\" objective=99.9 runbook=\"api-down\" { ratio preset=\"std/http-availability\" }",
-    ..BLANK
 };
 
 pub static RATIO: NodeSchema = NodeSchema {
@@ -84,7 +115,11 @@ pub static RATIO: NodeSchema = NodeSchema {
     doc: "A ratio indicator: good events over total events (or bad over total), as PromQL, or a \
           preset.",
     props: &[
-        prop("preset", Preset, "An indicator preset such as `std/http-availability`."),
+        prop(
+            "preset",
+            Preset,
+            "An indicator preset such as `std/http-availability`.",
+        ),
         prop("good", PromQl, "Good events per second."),
         prop("bad", PromQl, "Bad events per second."),
         prop("total", PromQl, "All events per second."),
@@ -97,8 +132,16 @@ pub static LATENCY: NodeSchema = NodeSchema {
     doc: "A latency indicator: the share of requests faster than `threshold`, from a histogram.",
     props: &[
         prop("metric", Text, "The histogram metric (without `_bucket`)."),
-        prop("threshold", Duration, "The latency a good request stays under."),
-        prop("preset", Preset, "An indicator preset such as `std/http-latency`."),
+        prop(
+            "threshold",
+            Duration,
+            "The latency a good request stays under.",
+        ),
+        prop(
+            "preset",
+            Preset,
+            "An indicator preset such as `std/http-latency`.",
+        ),
     ],
     ..BLANK
 };
@@ -108,12 +151,19 @@ pub static ALERT: NodeSchema = NodeSchema {
     doc: "An alert written by hand, beside the ones gantry derives from SLOs and agents.",
     args: &[arg("NAME", Name, "The alert's name.")],
     props: &[
-        required("severity", OneOf(&["page", "ticket"]), "`page` wakes someone; `ticket` waits."),
+        required(
+            "severity",
+            OneOf(&["page", "ticket"]),
+            "`page` wakes someone; `ticket` waits.",
+        ),
         prop("runbook", Name, "The runbook a responder follows."),
         USE,
     ],
     children: &[
-        Child { node: &EXPR, repeat: Repeat::Required },
+        Child {
+            node: &EXPR,
+            repeat: Repeat::Required,
+        },
         once(&FOR),
         once(&SUMMARY),
         once(&DESCRIPTION),
@@ -159,7 +209,10 @@ pub static RUNBOOK: NodeSchema = NodeSchema {
     args: &[arg("NAME", Name, "The runbook's name.")],
     props: &[USE],
     children: &[
-        Child { node: &SUMMARY, repeat: Repeat::Required },
+        Child {
+            node: &SUMMARY,
+            repeat: Repeat::Required,
+        },
         many(&RUNBOOK_STEP),
         many(&ESCALATE),
         many(&ALLOW_RULE),

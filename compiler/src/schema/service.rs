@@ -14,7 +14,11 @@ pub static SERVICE: NodeSchema = NodeSchema {
     name: "service",
     doc: "A workload: a Kubernetes Deployment (or an Argo Rollout when its deploy is a canary or \
           blue-green), its Service, autoscaler, disruption budget and network policy.",
-    args: &[arg("NAME", Name, "The service's name; `FEATURE-NAME` in Kubernetes.")],
+    args: &[arg(
+        "NAME",
+        Name,
+        "The service's name; `FEATURE-NAME` in Kubernetes.",
+    )],
     props: &[USE],
     children: &[
         once(&IMAGE),
@@ -36,7 +40,11 @@ static IMAGE: NodeSchema = NodeSchema {
     name: "image",
     doc: "The container image. Pin it with `digest=` so that what was reviewed is what runs.",
     args: &[arg("IMAGE", Image, "`registry/repository:tag`.")],
-    props: &[prop("digest", Digest, "The image's content digest, `sha256:…`.")],
+    props: &[prop(
+        "digest",
+        Digest,
+        "The image's content digest, `sha256:…`.",
+    )],
     ..BLANK
 };
 
@@ -44,7 +52,11 @@ static PORT: NodeSchema = NodeSchema {
     name: "port",
     doc: "The port the service listens on.",
     args: &[arg("PORT", Integer { min: 1, max: 65535 }, "A TCP port.")],
-    props: &[prop("protocol", OneOf(&["http", "grpc", "tcp"]), "What the port speaks. Default `http`.")],
+    props: &[prop(
+        "protocol",
+        OneOf(&["http", "grpc", "tcp"]),
+        "What the port speaks. Default `http`.",
+    )],
     ..BLANK
 };
 
@@ -52,9 +64,27 @@ static REPLICAS: NodeSchema = NodeSchema {
     name: "replicas",
     doc: "How many copies run. With `max` above `min` an autoscaler owns the count.",
     props: &[
-        prop("min", Integer { min: 0, max: 10_000 }, "Fewest replicas."),
-        prop("max", Integer { min: 1, max: 10_000 }, "Most replicas."),
-        prop("target-cpu", Integer { min: 1, max: 100 }, "The autoscaler's CPU utilisation target, in percent."),
+        prop(
+            "min",
+            Integer {
+                min: 0,
+                max: 10_000,
+            },
+            "Fewest replicas.",
+        ),
+        prop(
+            "max",
+            Integer {
+                min: 1,
+                max: 10_000,
+            },
+            "Most replicas.",
+        ),
+        prop(
+            "target-cpu",
+            Integer { min: 1, max: 100 },
+            "The autoscaler's CPU utilisation target, in percent.",
+        ),
     ],
     ..BLANK
 };
@@ -74,13 +104,25 @@ static RESOURCES: NodeSchema = NodeSchema {
 static PROBE: NodeSchema = NodeSchema {
     name: "probe",
     doc: "A health probe.",
-    args: &[arg("KIND", OneOf(&["readiness", "liveness", "startup"]), "Which probe.")],
+    args: &[arg(
+        "KIND",
+        OneOf(&["readiness", "liveness", "startup"]),
+        "Which probe.",
+    )],
     props: &[
         prop("path", HttpPath, "The HTTP path to request."),
-        prop("port", Integer { min: 1, max: 65535 }, "The port; default the service's port."),
+        prop(
+            "port",
+            Integer { min: 1, max: 65535 },
+            "The port; default the service's port.",
+        ),
         prop("period", Duration, "How often to probe."),
         prop("timeout", Duration, "How long one probe may take."),
-        prop("failure-threshold", Integer { min: 1, max: 100 }, "Failures before the probe fails."),
+        prop(
+            "failure-threshold",
+            Integer { min: 1, max: 100 },
+            "Failures before the probe fails.",
+        ),
     ],
     unique_name: true,
     ..BLANK
@@ -92,8 +134,16 @@ static ENV_VAR: NodeSchema = NodeSchema {
     args: &[arg("NAME", EnvName, "The variable's name.")],
     props: &[
         prop("value", Text, "A plain value."),
-        prop("secret", Name, "A secret of the feature whose value the variable receives."),
-        prop("key", Text, "The key inside the secret, when it holds several."),
+        prop(
+            "secret",
+            Name,
+            "A secret of the feature whose value the variable receives.",
+        ),
+        prop(
+            "key",
+            Text,
+            "The key inside the secret, when it holds several.",
+        ),
     ],
     unique_name: true,
     ..BLANK
@@ -102,7 +152,11 @@ static ENV_VAR: NodeSchema = NodeSchema {
 static DEPENDS_ON: NodeSchema = NodeSchema {
     name: "depends-on",
     doc: "Services this one calls: network policy lets them in, and the graph knows the impact.",
-    args: &[args_many("SERVICE", ServiceRef, "`NAME` in this feature or `FEATURE/NAME`.")],
+    args: &[args_many(
+        "SERVICE",
+        ServiceRef,
+        "`NAME` in this feature or `FEATURE/NAME`.",
+    )],
     ..BLANK
 };
 
@@ -122,11 +176,26 @@ pub static DATASTORE: NodeSchema = NodeSchema {
           irreversible: it needs a human gate.",
     args: &[arg("NAME", Name, "The datastore's name.")],
     props: &[
-        required("kind", OneOf(&["postgres", "mysql", "redis", "s3"]), "The engine."),
+        required(
+            "kind",
+            OneOf(&["postgres", "mysql", "redis", "s3"]),
+            "The engine.",
+        ),
         prop("size", Text, "The instance class, e.g. `db.t4g.medium`."),
-        prop("storage-gb", Integer { min: 1, max: 65_536 }, "Allocated storage."),
+        prop(
+            "storage-gb",
+            Integer {
+                min: 1,
+                max: 65_536,
+            },
+            "Allocated storage.",
+        ),
         prop("version", Text, "The engine version."),
-        prop("contains-pii", Bool, "Whether it holds personal data (agents then need a `pii` guardrail)."),
+        prop(
+            "contains-pii",
+            Bool,
+            "Whether it holds personal data (agents then need a `pii` guardrail).",
+        ),
         USE,
     ],
     children: &[once(&BACKUP), many(&ALLOW_RULE)],
@@ -139,8 +208,16 @@ static BACKUP: NodeSchema = NodeSchema {
     name: "backup",
     doc: "Automated backups.",
     props: &[
-        prop("retention-days", Integer { min: 0, max: 35 }, "How long backups are kept."),
-        prop("window", Text, "The daily backup window, e.g. `03:00-04:00`."),
+        prop(
+            "retention-days",
+            Integer { min: 0, max: 35 },
+            "How long backups are kept.",
+        ),
+        prop(
+            "window",
+            Text,
+            "The daily backup window, e.g. `03:00-04:00`.",
+        ),
     ],
     ..BLANK
 };
@@ -150,8 +227,16 @@ pub static SECRET: NodeSchema = NodeSchema {
     doc: "A secret the platform stores and syncs. The spec names it; its value never appears here.",
     args: &[arg("NAME", Name, "The secret's name.")],
     props: &[
-        required("from", OneOf(&["aws-secretsmanager", "vault"]), "Where the value lives."),
-        prop("path", Text, "The path or name in that store, when it differs."),
+        required(
+            "from",
+            OneOf(&["aws-secretsmanager", "vault"]),
+            "Where the value lives.",
+        ),
+        prop(
+            "path",
+            Text,
+            "The path or name in that store, when it differs.",
+        ),
     ],
     children: &[many(&ALLOW_RULE)],
     unique_name: true,
@@ -163,8 +248,16 @@ pub static FLAG: NodeSchema = NodeSchema {
     doc: "A feature flag, served by flagd.",
     args: &[arg("NAME", Name, "The flag's key.")],
     props: &[
-        prop("default", Scalar, "The value when no rollout applies (a variant name for multi-variant flags)."),
-        prop("state", OneOf(&["enabled", "disabled"]), "Whether the flag is evaluated at all."),
+        prop(
+            "default",
+            Scalar,
+            "The value when no rollout applies (a variant name for multi-variant flags).",
+        ),
+        prop(
+            "state",
+            OneOf(&["enabled", "disabled"]),
+            "Whether the flag is evaluated at all.",
+        ),
     ],
     children: &[once(&ROLLOUT), many(&VARIANT), many(&ALLOW_RULE)],
     unique_name: true,
@@ -176,8 +269,20 @@ static ROLLOUT: NodeSchema = NodeSchema {
     name: "rollout",
     doc: "Turns a boolean flag on for a percentage of users.",
     props: &[
-        required("percent", Number { min: 0.0, max: 100.0, exclusive: false }, "The share that gets `#true`."),
-        prop("by", Text, "The evaluation-context field that buckets users."),
+        required(
+            "percent",
+            Number {
+                min: 0.0,
+                max: 100.0,
+                exclusive: false,
+            },
+            "The share that gets `#true`.",
+        ),
+        prop(
+            "by",
+            Text,
+            "The evaluation-context field that buckets users.",
+        ),
     ],
     ..BLANK
 };
@@ -188,7 +293,11 @@ static VARIANT: NodeSchema = NodeSchema {
     args: &[arg("NAME", Name, "The variant's name.")],
     props: &[
         required("value", Scalar, "The value the flag returns."),
-        prop("weight", Integer { min: 0, max: 100 }, "Its share in a fractional rollout, in percent."),
+        prop(
+            "weight",
+            Integer { min: 0, max: 100 },
+            "Its share in a fractional rollout, in percent.",
+        ),
     ],
     unique_name: true,
     ..BLANK

@@ -72,7 +72,11 @@ static CLOUD: NodeSchema = NodeSchema {
     name: "cloud",
     doc: "The cloud the terraform target provisions in.",
     args: &[arg("PROVIDER", OneOf(&["aws"]), "The cloud provider.")],
-    props: &[required("region", Text, "The provider region, e.g. `eu-west-1`.")],
+    props: &[required(
+        "region",
+        Text,
+        "The provider region, e.g. `eu-west-1`.",
+    )],
     ..BLANK
 };
 
@@ -114,9 +118,32 @@ static TEAM_BUDGET: NodeSchema = NodeSchema {
     name: "agent-budget",
     doc: "The most any one agent of this team's features may spend.",
     props: &[
-        prop("usd-per-day", Number { min: 0.0, max: 1e9, exclusive: false }, "Cap on an agent's daily spend."),
-        prop("usd-per-month", Number { min: 0.0, max: 1e9, exclusive: false }, "Cap on an agent's monthly spend."),
-        prop("tokens-per-day", Integer { min: 1, max: i64::MAX }, "Cap on an agent's daily tokens."),
+        prop(
+            "usd-per-day",
+            Number {
+                min: 0.0,
+                max: 1e9,
+                exclusive: false,
+            },
+            "Cap on an agent's daily spend.",
+        ),
+        prop(
+            "usd-per-month",
+            Number {
+                min: 0.0,
+                max: 1e9,
+                exclusive: false,
+            },
+            "Cap on an agent's monthly spend.",
+        ),
+        prop(
+            "tokens-per-day",
+            Integer {
+                min: 1,
+                max: i64::MAX,
+            },
+            "Cap on an agent's daily tokens.",
+        ),
     ],
     ..BLANK
 };
@@ -126,13 +153,29 @@ static RECEIVER: NodeSchema = NodeSchema {
     doc: "An Alertmanager receiver that teams' `oncall` names.",
     args: &[arg("NAME", Name, "The receiver's name.")],
     props: &[
-        required("kind", OneOf(&["pagerduty", "slack", "webhook", "email", "opsgenie"]), "What the receiver talks to."),
-        prop("routing-key-file", Text, "PagerDuty: a file holding the routing key (never the key itself)."),
-        prop("api-url-file", Text, "Slack or webhook: a file holding the URL."),
+        required(
+            "kind",
+            OneOf(&["pagerduty", "slack", "webhook", "email", "opsgenie"]),
+            "What the receiver talks to.",
+        ),
+        prop(
+            "routing-key-file",
+            Text,
+            "PagerDuty: a file holding the routing key (never the key itself).",
+        ),
+        prop(
+            "api-url-file",
+            Text,
+            "Slack or webhook: a file holding the URL.",
+        ),
         prop("url", Url, "Webhook: the URL to post to."),
         prop("channel", Text, "Slack: the channel."),
         prop("to", Email, "E-mail: the address."),
-        prop("api-key-file", Text, "Opsgenie: a file holding the API key."),
+        prop(
+            "api-key-file",
+            Text,
+            "Opsgenie: a file holding the API key.",
+        ),
     ],
     unique_name: true,
     ..BLANK
@@ -189,8 +232,16 @@ static PROMETHEUS: NodeSchema = NodeSchema {
     name: "prometheus",
     doc: "How Prometheus rules are delivered.",
     props: &[
-        prop("rule-format", OneOf(&["files", "operator", "both"]), "Plain rule files, prometheus-operator PrometheusRule objects, or both."),
-        prop("scrape", OneOf(&["annotations", "service-monitor"]), "How Prometheus finds the services' metrics."),
+        prop(
+            "rule-format",
+            OneOf(&["files", "operator", "both"]),
+            "Plain rule files, prometheus-operator PrometheusRule objects, or both.",
+        ),
+        prop(
+            "scrape",
+            OneOf(&["annotations", "service-monitor"]),
+            "How Prometheus finds the services' metrics.",
+        ),
     ],
     ..BLANK
 };

@@ -49,14 +49,8 @@ fn is_newline(c: char) -> bool {
 fn is_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
+        '\t' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
 }
 
@@ -376,9 +370,9 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let is_string = matches!(self.peek(), Some('"'))
             || (self.peek() == Some('#') && matches!(self.peek_at(1), Some('"' | '#')))
-            || self.peek().is_some_and(|c| {
-                is_identifier_char(c) && !self.starts_number()
-            });
+            || self
+                .peek()
+                .is_some_and(|c| is_identifier_char(c) && !self.starts_number());
         self.value()?;
         if !is_string {
             if self.peek() == Some('=') {
@@ -403,7 +397,9 @@ impl<'a> Scanner<'a> {
         let key = &self.text[start..key_end];
         match self.peek() {
             None => Err(self.missing_value(key, equals)),
-            Some(c) if is_newline(c) || matches!(c, ';' | '}') => Err(self.missing_value(key, equals)),
+            Some(c) if is_newline(c) || matches!(c, ';' | '}') => {
+                Err(self.missing_value(key, equals))
+            }
             Some('/') if self.peek_at(1) == Some('/') => Err(self.missing_value(key, equals)),
             Some('(') => {
                 self.type_annotation()?;
@@ -484,7 +480,11 @@ impl<'a> Scanner<'a> {
                     format!("`{}`", c.escape_debug())
                 }
             });
-            return Err(error(range, format!("expected a {what}, found {found}"), format!("expected a {what}")));
+            return Err(error(
+                range,
+                format!("expected a {what}, found {found}"),
+                format!("expected a {what}"),
+            ));
         }
         let word = &self.text[start..self.pos];
         if let Some(keyword) = bare_keyword(word) {
@@ -537,7 +537,9 @@ impl<'a> Scanner<'a> {
     /// A quoted string, raw when `hashes > 0` (the opening hashes already consumed).
     fn quoted_string(&mut self, hashes: usize) -> Scan<()> {
         let open = self.pos - hashes;
-        let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+        let close: String = std::iter::once('"')
+            .chain(std::iter::repeat_n('#', hashes))
+            .collect();
         if self.rest().starts_with("\"\"\"") {
             self.pos += 3;
             let close3 = format!("\"\"{close}");
@@ -652,7 +654,8 @@ fn is_valid_number(word: &str) -> bool {
         Some((int, frac)) => digits_with(int, 10) && digits_with(frac, 10),
         None => digits_with(mantissa, 10),
     };
-    let exponent_ok = exponent.is_none_or(|e| digits_with(e.strip_prefix(['+', '-']).unwrap_or(e), 10));
+    let exponent_ok =
+        exponent.is_none_or(|e| digits_with(e.strip_prefix(['+', '-']).unwrap_or(e), 10));
     mantissa_ok && exponent_ok
 }
 
@@ -700,7 +703,10 @@ mod tests {
         );
         assert_eq!(
             at("a {\n}\n}\n"),
-            Some(("}".into(), "unexpected `}`: there is no block to close".into()))
+            Some((
+                "}".into(),
+                "unexpected `}`: there is no block to close".into()
+            ))
         );
         assert_eq!(
             at("a \"open\n"),

@@ -34,13 +34,9 @@ fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diag
     if let Some(found) = locate::first_error(text) {
         let help = found.help.or(v1_hint);
         return vec![
-            Diagnostic::error(
-                "syntax",
-                Span::new(file, found.range),
-                found.message,
-            )
-            .with_label(found.label)
-            .with_optional_help(help),
+            Diagnostic::error("syntax", Span::new(file, found.range), found.message)
+                .with_label(found.label)
+                .with_optional_help(help),
         ];
     }
     // The scanner saw nothing wrong: trust the crate, minus reports about an enclosing block when
@@ -53,7 +49,9 @@ fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diag
             let end = (start + d.span.len()).min(text.len());
             (
                 start..end,
-                d.message.clone().unwrap_or_else(|| "invalid KDL".to_string()),
+                d.message
+                    .clone()
+                    .unwrap_or_else(|| "invalid KDL".to_string()),
                 d.help.clone(),
             )
         })
@@ -82,8 +80,12 @@ fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diag
         .collect();
     if out.is_empty() {
         out.push(
-            Diagnostic::error("syntax", Span::new(file, 0..0), "this file is not valid KDL v2")
-                .with_optional_help(v1_hint),
+            Diagnostic::error(
+                "syntax",
+                Span::new(file, 0..0),
+                "this file is not valid KDL v2",
+            )
+            .with_optional_help(v1_hint),
         );
     }
     out

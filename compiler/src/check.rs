@@ -1,0 +1,389 @@
+//! The front end from text to checked AST: parse every file, validate it against the schema,
+//! lower it, merge presets and environment overlays, and resolve references. Pure: files come in
+//! as text; [`check_path`] is the one entry that reads them, through a [`Vfs`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::ast::{self, Feature, Workspace};
+use crate::diagnostics::{self, Diagnostic};
+use crate::merge::{self, merge};
+use crate::resolve::{PresetIndex, Resolver};
+use crate::schema::{self, NodeSchema};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::syntax::{self, Document, Node};
+use crate::validate::validate;
+use crate::vfs::Vfs;
+use crate::workspace::{self, Layout, LoadError, WORKSPACE_FILE};
+use crate::{stdlib, suggest};
+
+/// The environment of a workspace that declares none.
+pub const DEFAULT_ENVIRONMENT: &str = "default";
+
+/// One file given to the checker: the name shown to users and its text.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub text: String,
+}
+
+/// The features of one environment, with overlays and presets merged in.
+#[derive(Debug)]
+pub struct EnvironmentView {
+    pub name: String,
+    pub features: Vec<Feature>,
+}
+
+/// Everything a check found and built.
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub workspace: Option<Workspace>,
+    /// The features as written, before merging.
+    pub features: Vec<Feature>,
+    pub environments: Vec<EnvironmentView>,
+    pub presets: PresetIndex,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Finds the workspace around `path`, reads its files through `vfs` and checks them.
+pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), LoadError> {
+    let root = workspace::find_root(vfs, path)?;
+    let read = |p: &Path| {
+        vfs.read_to_string(p).map_err(|error| LoadError::Io {
+            path: p.to_path_buf(),
+            error,
+        })
+    };
+    let workspace_text = read(&root.join(WORKSPACE_FILE))?;
+    let layout = Layout::from_document(syntax::parse(FileId(0), &workspace_text).ok().as_ref());
+    let mut specs = Vec::new();
+    for file in workspace::spec_files(vfs, &root, &layout)? {
+        specs.push(Input {
+            name: workspace::display_path(&root, &file),
+            text: read(&file)?,
+        });
+    }
+    let workspace_input = Input {
+        name: WORKSPACE_FILE.to_string(),
+        text: workspace_text,
+    };
+    Ok((root, check_files(workspace_input, specs)))
+}
+
+struct Parsed {
+    file: FileId,
+    doc: Option<Document>,
+}
+
+/// Checks a workspace given as text: `gantry.kdl` and the spec files.
+pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
+    let mut sources = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut parse = |name: String,
+                     text: String,
+                     root: &'static NodeSchema,
+                     diagnostics: &mut Vec<Diagnostic>| {
+        let file = sources.add(SourceFile::new(name, text));
+        let doc = match syntax::parse(file, &sources.get(file).text) {
+            Ok(doc) => {
+                validate(&doc, root, diagnostics);
+                Some(doc)
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
+        };
+        Parsed { file, doc }
+    };
+    let stdlib: Vec<Parsed> = stdlib::FILES
+        .iter()
+        .map(|(name, text)| {
+            parse(
+                name.to_string(),
+                text.to_string(),
+                &schema::SPEC_FILE,
+                &mut diagnostics,
+            )
+        })
+        .collect();
+    let ws_file = parse(
+        workspace_file.name,
+        workspace_file.text,
+        &schema::WORKSPACE_FILE,
+        &mut diagnostics,
+    );
+    let specs: Vec<Parsed> = spec_files
+        .into_iter()
+        .map(|input| parse(input.name, input.text, &schema::SPEC_FILE, &mut diagnostics))
+        .collect();
+
+    let workspace = ws_file
+        .doc
+        .as_ref()
+        .and_then(|d| d.nodes.iter().find(|n| n.name.value == "workspace"))
+        .and_then(ast::lower_workspace);
+
+    let presets = collect_presets(
+        &sources,
+        stdlib.iter().chain([&ws_file]).chain(&specs),
+        &mut diagnostics,
+    );
+
+    let feature_nodes: Vec<(FileId, &Node)> = specs
+        .iter()
+        .filter_map(|p| p.doc.as_ref().map(|d| (p.file, d)))
+        .flat_map(|(file, d)| {
+            d.nodes
+                .iter()
+                .filter(|n| n.name.value == "feature")
+                .map(move |n| (file, n))
+        })
+        .collect();
+    let features: Vec<Feature> = feature_nodes
+        .iter()
+        .filter_map(|(file, node)| ast::lower_feature(node, *file))
+        .collect();
+    report_duplicate_features(&features, &mut diagnostics);
+
+    let environment_names: Vec<String> = match &workspace {
+        Some(ws) if !ws.environments.is_empty() => {
+            ws.environments.iter().map(|e| e.value.clone()).collect()
+        }
+        _ => vec![DEFAULT_ENVIRONMENT.to_string()],
+    };
+    for feature in &features {
+        for overlay in &feature.envs {
+            if !environment_names.contains(&overlay.name.value) {
+                diagnostics.push(unknown_environment(
+                    &overlay.name,
+                    &environment_names,
+                    workspace.as_ref(),
+                ));
+            }
+        }
+    }
+
+    let environments: Vec<EnvironmentView> = environment_names
+        .iter()
+        .map(|env| {
+            let features: Vec<Feature> = feature_nodes
+                .iter()
+                .filter_map(|(file, node)| {
+                    let merged = merged_feature(node, env, &presets);
+                    validate_merged(&merged, &mut diagnostics);
+                    ast::lower_feature(&merged, *file)
+                })
+                .collect();
+            Resolver {
+                workspace: workspace.as_ref(),
+                features: &features,
+                presets: &presets,
+                diagnostics: &mut diagnostics,
+            }
+            .run();
+            EnvironmentView {
+                name: env.clone(),
+                features,
+            }
+        })
+        .collect();
+
+    diagnostics::sort_and_dedup(&mut diagnostics, &sources);
+    Checked {
+        sources,
+        diagnostics,
+        workspace,
+        features,
+        environments,
+        presets,
+    }
+}
+
+fn collect_presets<'a>(
+    sources: &SourceMap,
+    files: impl Iterator<Item = &'a Parsed>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> PresetIndex {
+    let mut index = PresetIndex::default();
+    for parsed in files {
+        let Some(doc) = &parsed.doc else { continue };
+        let from_stdlib = stdlib::is_stdlib(&sources.get(parsed.file).name);
+        for node in doc.nodes.iter().filter(|n| n.name.value == "preset") {
+            let Some(preset) = ast::lower_preset(node) else {
+                continue;
+            };
+            if !from_stdlib && preset.name.value.starts_with("std/") {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-name",
+                        preset.name.span,
+                        format!(
+                            "`{}`: preset names under `std/` belong to the standard library",
+                            preset.name.value
+                        ),
+                    )
+                    .with_label("reserved prefix")
+                    .with_help(format!(
+                        "name it after your workspace instead, e.g. `{}`",
+                        preset.name.value.replacen("std/", "acme/", 1)
+                    )),
+                );
+                continue;
+            }
+            if node.children.len() != 1 {
+                let d = Diagnostic::error(
+                    "missing-required",
+                    preset.name.span,
+                    format!("preset `{}` must hold exactly one node, found {}", preset.name.value, node.children.len()),
+                )
+                .with_label("one node expected inside")
+                .with_help("write the node the preset stands for inside it, e.g. `preset \"acme/canary\" { deploy strategy=\"canary\" { … } }`");
+                diagnostics.push(d);
+                continue;
+            }
+            match index.presets.get(&preset.name.value) {
+                Some(first) => diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        preset.name.span,
+                        format!("preset `{}` is defined twice", preset.name.value),
+                    )
+                    .with_label("defined again here")
+                    .with_secondary(first.name.span, "first defined here")
+                    .with_help("rename one of them"),
+                ),
+                None => {
+                    index.presets.insert(preset.name.value.clone(), preset);
+                }
+            }
+        }
+    }
+    index
+}
+
+fn report_duplicate_features(features: &[Feature], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for feature in features {
+        if let Some(first) = seen.insert(&feature.name.value, feature.name.span) {
+            // Two features of one file are already reported by the schema check.
+            if first.file != feature.name.span.file {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        feature.name.span,
+                        format!("feature `{}` is defined twice", feature.name.value),
+                    )
+                    .with_label("defined again here")
+                    .with_secondary(first, "first defined here")
+                    .with_help("a feature lives in one file; rename one of them or merge them"),
+                );
+            }
+        }
+    }
+}
+
+fn unknown_environment(
+    name: &ast::Name,
+    known: &[String],
+    workspace: Option<&Workspace>,
+) -> Diagnostic {
+    let declared = workspace.is_some_and(|w| !w.environments.is_empty());
+    let help = match suggest::did_you_mean(&name.value, known.iter().map(String::as_str)) {
+        Some(s) if declared => format!("did you mean `{s}`?"),
+        _ if declared => format!(
+            "the workspace's environments are: {}; declare it in gantry.kdl with `environment \"{}\"`",
+            known.join(", "),
+            name.value
+        ),
+        _ => format!(
+            "declare it in gantry.kdl: `workspace \"…\" {{ environment \"{}\" }}`",
+            name.value
+        ),
+    };
+    let mut d = Diagnostic::error(
+        "unknown-environment",
+        name.span,
+        format!("no environment named `{}` in the workspace", name.value),
+    )
+    .with_label("unknown environment")
+    .with_help(help);
+    if let Some(first) = workspace.and_then(|w| w.environments.first()) {
+        d = d.with_secondary(first.span, "environments are declared here");
+    }
+    d
+}
+
+/// A feature node as one environment sees it: its overlay for that environment merged over the
+/// base, then every `use=` preset merged under the node that uses it.
+pub fn merged_feature(node: &Node, environment: &str, presets: &PresetIndex) -> Node {
+    let overlay = node.children.iter().find(|c| {
+        c.name.value == "env" && c.first_string_arg().is_some_and(|a| a.value == environment)
+    });
+    let mut base = node.clone();
+    base.children.retain(|c| c.name.value != "env");
+    let merged = match overlay {
+        Some(overlay) => {
+            let mut overlay = overlay.clone();
+            overlay.entries = base.entries.clone();
+            merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
+        }
+        None => base,
+    };
+    apply_presets(&merged, &schema::FEATURE, presets, 0)
+}
+
+/// Preset bodies may use presets themselves; a cycle stops here.
+const MAX_PRESET_DEPTH: usize = 8;
+
+fn apply_presets(
+    node: &Node,
+    schema: &'static NodeSchema,
+    presets: &PresetIndex,
+    depth: usize,
+) -> Node {
+    let mut out = node.clone();
+    for child in &mut out.children {
+        let Some(child_schema) = schema.child(&child.name.value) else {
+            continue;
+        };
+        let preset_prop = if matches!(child.name.value.as_str(), "ratio" | "latency") {
+            "preset"
+        } else {
+            "use"
+        };
+        let preset = child
+            .props()
+            .find(|(k, _)| k.value == preset_prop)
+            .and_then(|(_, v)| v.value.as_str())
+            .and_then(|name| presets.get(name))
+            .filter(|p| p.kind.as_ref().is_some_and(|k| k.value == child.name.value));
+        if let (Some(body), true) = (
+            preset.and_then(|p| p.body.as_ref()),
+            depth < MAX_PRESET_DEPTH,
+        ) {
+            let body = apply_presets(body, child_schema.node, presets, depth + 1);
+            *child = merge(&body, child, child_schema.node, merge::Mode::Preset);
+        }
+        *child = apply_presets(child, child_schema.node, presets, depth);
+    }
+    out
+}
+
+/// Merging can leave a node without what it requires (a `use=` preset that did not provide
+/// `strategy`); check the merged feature as a whole.
+fn validate_merged(feature: &Node, diagnostics: &mut Vec<Diagnostic>) {
+    let doc = Document {
+        nodes: vec![feature.clone()],
+    };
+    let mut found = Vec::new();
+    crate::validate::validate_merged(&doc, &schema::SPEC_FILE, &mut found);
+    diagnostics.extend(found.into_iter().filter(|d| d.id == "missing-required"));
+}

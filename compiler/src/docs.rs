@@ -1,0 +1,137 @@
+//! The language reference, generated from the schema the checker validates against.
+
+use std::fmt::Write;
+
+use crate::schema::{self, NodeSchema, Repeat};
+
+/// The Markdown of `docs/language.md`.
+pub fn language_reference() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# The gantry language reference\n\n\
+         <!-- Generated from compiler/src/schema by `gantry docs`; do not edit by hand. -->\n\n\
+         Specs are KDL v2. A workspace has `gantry.kdl` at its root, holding one `workspace` \
+         node; every other `.kdl` file below it holds `feature` and `preset` nodes. Strings are \
+         quoted, booleans are `#true` and `#false`, numbers are bare, and values with units \
+         (durations, sizes) are strings: `pause=\"5m\"`.\n\n\
+         Each section below is one node, in the context it appears in (`slo` in a feature \
+         differs from `slo` in an agent).\n\n",
+    );
+    out.push_str("## Contents\n\n");
+    let nodes = schema::all_nodes();
+    for (parent, node) in &nodes {
+        let _ = writeln!(
+            out,
+            "- [{}](#{})",
+            title(parent, node),
+            anchor(parent, node)
+        );
+    }
+    out.push('\n');
+    for (parent, node) in &nodes {
+        section(&mut out, parent, node);
+    }
+    out
+}
+
+fn title(parent: &str, node: &NodeSchema) -> String {
+    if parent.is_empty() {
+        format!("`{}`", node.name)
+    } else {
+        format!("`{}` in `{parent}`", node.name)
+    }
+}
+
+fn anchor(parent: &str, node: &NodeSchema) -> String {
+    let raw = if parent.is_empty() {
+        node.name.to_string()
+    } else {
+        format!("{}-in-{parent}", node.name)
+    };
+    raw.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn section(out: &mut String, parent: &str, node: &NodeSchema) {
+    let _ = writeln!(out, "## {}\n\n{}\n", title(parent, node), node.doc);
+    let mut usage = node.name.to_string();
+    for arg in node.args {
+        usage.push_str(&if arg.variadic {
+            format!(" {}…", arg.name)
+        } else {
+            format!(" {}", arg.name)
+        });
+    }
+    for prop in node.props.iter().filter(|p| p.required) {
+        let _ = write!(usage, " {}=…", prop.name);
+    }
+    if !node.children.is_empty() {
+        usage.push_str(" { … }");
+    }
+    let _ = writeln!(out, "```kdl\n{usage}\n```\n");
+    if !node.example.is_empty() {
+        let _ = writeln!(out, "Example:\n\n```kdl\n{}\n```\n", node.example);
+    }
+    if !node.args.is_empty() {
+        out.push_str("| argument | type | |\n|---|---|---|\n");
+        for arg in node.args {
+            let _ = writeln!(
+                out,
+                "| `{}`{} | {} | {} |",
+                arg.name,
+                if arg.variadic { " (one or more)" } else { "" },
+                cell(&arg.kind.describe()),
+                cell(arg.doc)
+            );
+        }
+        out.push('\n');
+    }
+    if !node.props.is_empty() {
+        out.push_str("| property | type | required | |\n|---|---|---|---|\n");
+        for prop in node.props {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                prop.name,
+                cell(&prop.kind.describe()),
+                if prop.required { "yes" } else { "" },
+                cell(prop.doc)
+            );
+        }
+        out.push('\n');
+    }
+    if !node.children.is_empty() {
+        out.push_str("Children: ");
+        let children: Vec<String> = node
+            .children
+            .iter()
+            .map(|c| {
+                let how = match c.repeat {
+                    Repeat::Once => "",
+                    Repeat::Required => " (required)",
+                    Repeat::Many => " (any number)",
+                };
+                format!("[`{}`](#{}){how}", c.node.name, anchor(node.name, c.node))
+            })
+            .collect();
+        out.push_str(&children.join(", "));
+        out.push_str(".\n\n");
+        if !node.one_of_children.is_empty() {
+            let _ = writeln!(
+                out,
+                "Exactly one of: {}.\n",
+                node.one_of_children
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

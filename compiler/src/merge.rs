@@ -1,0 +1,160 @@
+//! Merging of nodes: environment overlays over the base, and nodes over the presets they use
+//! (DESIGN §3.2). Merged values keep the spans they were written at, in whichever file.
+
+use crate::schema::{NodeSchema, Repeat};
+use crate::syntax::{Entry, Node};
+
+/// How children that match are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// An environment overlay: matching children merge recursively, so `service "api" {
+    /// replicas … }` adjusts the replicas and keeps the rest.
+    Overlay,
+    /// A node over its preset: matching children of the node replace the preset's.
+    Preset,
+}
+
+/// What makes two children "the same" when merging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Identity {
+    /// A child that appears once (`replicas`, `owner`): matched by node name.
+    Single,
+    /// A named entity (`service "api"`): matched by node name and first argument.
+    Named,
+    /// A repeated child with arguments (`allow "read" "k8s:*"`): matched when all arguments are
+    /// equal, so other ones are added.
+    ByArguments,
+    /// A repeated child without arguments (canary `step`s): a list, replaced whole.
+    List,
+}
+
+fn identity_of(node: &Node, schema: Option<&crate::schema::Child>) -> Identity {
+    match schema {
+        Some(c) if c.repeat != Repeat::Many => Identity::Single,
+        Some(c) if c.node.unique_name => Identity::Named,
+        _ if node.args().next().is_some() => Identity::ByArguments,
+        _ => Identity::List,
+    }
+}
+
+fn identity_key(node: &Node, identity: Identity) -> Vec<String> {
+    let args = node.args().map(|a| format!("{:?}", a.value));
+    match identity {
+        Identity::Single | Identity::List => Vec::new(),
+        Identity::Named => args.take(1).collect(),
+        Identity::ByArguments => args.collect(),
+    }
+}
+
+/// `over` merged onto `base`: `over`'s properties override, its children merge or replace
+/// matching ones, the others are added. A repeated child without arguments (a canary `step`) is
+/// a list: `over`'s list, when it has one, replaces `base`'s.
+pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) -> Node {
+    let mut out = base.clone();
+    out.name = over.name.clone();
+    out.span = over.span;
+    out.has_block = base.has_block || over.has_block;
+    merge_entries(&mut out.entries, &over.entries);
+
+    let mut replaced_lists: Vec<&str> = Vec::new();
+    for child in &over.children {
+        let child_schema = schema.child(&child.name.value);
+        let identity = identity_of(child, child_schema);
+        if identity == Identity::List {
+            if !replaced_lists.contains(&child.name.value.as_str()) {
+                out.children.retain(|n| n.name.value != child.name.value);
+                replaced_lists.push(&child.name.value);
+            }
+            out.children.push(child.clone());
+            continue;
+        }
+        let matches = |n: &Node| {
+            n.name.value == child.name.value
+                && identity_key(n, identity) == identity_key(child, identity)
+        };
+        match out.children.iter_mut().find(|n| matches(n)) {
+            Some(existing) => {
+                *existing = match (mode, child_schema) {
+                    (Mode::Overlay, Some(c)) => merge(existing, child, c.node, mode),
+                    _ => child.clone(),
+                };
+            }
+            None => out.children.push(child.clone()),
+        }
+    }
+    out
+}
+
+fn merge_entries(base: &mut Vec<Entry>, over: &[Entry]) {
+    let over_args: Vec<&Entry> = over.iter().filter(|e| e.name.is_none()).collect();
+    if !over_args.is_empty() {
+        base.retain(|e| e.name.is_some());
+        let mut args: Vec<Entry> = over_args.into_iter().cloned().collect();
+        args.append(base);
+        *base = args;
+    }
+    for entry in over.iter().filter(|e| e.name.is_some()) {
+        let key = entry.name.as_ref().map(|n| n.value.as_str());
+        base.retain(|e| e.name.as_ref().map(|n| n.value.as_str()) != key);
+        base.push(entry.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FEATURE;
+    use crate::source::FileId;
+    use crate::syntax::parse;
+
+    fn node(text: &str) -> Node {
+        parse(FileId(0), text).expect("parses").nodes.remove(0)
+    }
+
+    fn names(node: &Node) -> Vec<String> {
+        node.children
+            .iter()
+            .map(|c| {
+                let mut parts = vec![c.name.value.clone()];
+                parts.extend(c.args().map(|a| format!("{:?}", a.value)));
+                parts.extend(c.props().map(|(k, v)| format!("{}={:?}", k.value, v.value)));
+                parts.join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlay_adjusts_matching_children_and_keeps_the_rest() {
+        let base = node(
+            r#"feature "f" { service "api" { port 80; replicas min=3 max=6 }; slo "a" objective=99.9 }"#,
+        );
+        let over =
+            node(r#"env "staging" { service "api" { replicas min=1 }; slo "a" objective=99.0 }"#);
+        let merged = merge(&base, &over, &FEATURE, Mode::Overlay);
+        let api = &merged.children[0];
+        assert_eq!(
+            names(api),
+            ["port Integer(80)", "replicas max=Integer(6) min=Integer(1)"]
+        );
+        assert_eq!(names(&merged)[1], "slo String(\"a\") objective=Float(99.0)");
+    }
+
+    #[test]
+    fn lists_are_replaced_whole() {
+        let base = node(
+            r#"deploy strategy="canary" { step weight=5; step weight=50; rollback-when slo="a" }"#,
+        );
+        let over = node(r#"deploy { step weight=20 }"#);
+        let merged = merge(
+            &base,
+            &over,
+            crate::schema::FEATURE.child("deploy").unwrap().node,
+            Mode::Preset,
+        );
+        assert_eq!(
+            names(&merged),
+            ["rollback-when slo=String(\"a\")", "step weight=Integer(20)"]
+        );
+        assert_eq!(merged.props().count(), 1);
+    }
+}

@@ -1,0 +1,483 @@
+//! Checks a syntax tree against the language schema: unknown nodes and properties, missing and
+//! duplicated ones, and values of the wrong type, each with a did-you-mean where one is close.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::schema::{self, Arg, NodeSchema, Repeat, ValueKind};
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::{Document, Node, RawValue};
+use crate::values;
+
+/// Validates every node of a document against `root`'s children.
+pub fn validate(doc: &Document, root: &'static NodeSchema, diagnostics: &mut Vec<Diagnostic>) {
+    let mut v = Validator {
+        diagnostics,
+        presets_merged: false,
+    };
+    v.children(&doc.nodes, root, None, Mode::Complete);
+}
+
+/// Validates a document whose presets and overlays are merged in: `use=` no longer excuses a
+/// missing property.
+pub fn validate_merged(
+    doc: &Document,
+    root: &'static NodeSchema,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut v = Validator {
+        diagnostics,
+        presets_merged: true,
+    };
+    v.children(&doc.nodes, root, None, Mode::Complete);
+}
+
+/// Whether a node must be complete, or may leave out what it requires (an environment overlay,
+/// completed by merging; a node with `use=`, completed by its preset; a preset body, which
+/// needs not even a name).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Complete,
+    Partial,
+    PresetBody,
+}
+
+struct Validator<'d> {
+    diagnostics: &'d mut Vec<Diagnostic>,
+    presets_merged: bool,
+}
+
+/// Where a node's name is, for messages: `service "api"` or `feature`.
+fn describe(node: &Node) -> String {
+    match node.first_string_arg() {
+        Some(name) => format!("{} \"{}\"", node.name.value, name.value),
+        None => node.name.value.clone(),
+    }
+}
+
+impl Validator<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn children(
+        &mut self,
+        nodes: &[Node],
+        parent: &'static NodeSchema,
+        parent_node: Option<&Node>,
+        mode: Mode,
+    ) {
+        let mut seen_once: HashMap<&str, &Node> = HashMap::new();
+        let mut seen_names: HashMap<(&str, &str), Span> = HashMap::new();
+        for node in nodes {
+            let Some(child) = pick_child(parent, node) else {
+                self.unknown_node(node, parent);
+                continue;
+            };
+            if child.repeat != Repeat::Many {
+                if let Some(first) = seen_once.get(child.node.name) {
+                    self.push(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            node.name.span,
+                            format!(
+                                "`{}` is given twice in `{}`",
+                                node.name.value,
+                                parent_label(parent, parent_node)
+                            ),
+                        )
+                        .with_label("second one")
+                        .with_secondary(first.name.span, "first one")
+                        .with_help("keep one of them"),
+                    );
+                } else {
+                    seen_once.insert(child.node.name, node);
+                }
+            }
+            if child.node.unique_name
+                && let Some(name) = node.first_string_arg()
+            {
+                let key = (child.node.name, name.value);
+                if let Some(first) = seen_names.get(&key) {
+                    self.push(
+                        Diagnostic::error(
+                            "duplicate-name",
+                            name.span,
+                            format!("{} `{}` is defined twice", child.node.name, name.value),
+                        )
+                        .with_label("defined again here")
+                        .with_secondary(*first, "first defined here")
+                        .with_help(format!(
+                            "rename one of them or merge them into one `{}`",
+                            child.node.name
+                        )),
+                    );
+                } else {
+                    seen_names.insert(key, name.span);
+                }
+            }
+            let node_mode = if std::ptr::eq(parent, &schema::PRESET) || mode == Mode::PresetBody {
+                Mode::PresetBody
+            } else if child.node.name == "env" && std::ptr::eq(parent, &schema::FEATURE)
+                || (!self.presets_merged && node.props().any(|(k, _)| k.value == "use"))
+            {
+                Mode::Partial
+            } else {
+                mode
+            };
+            self.node(node, child.node, node_mode);
+        }
+        if mode == Mode::Complete
+            && let Some(parent_node) = parent_node
+        {
+            {
+                for child in parent
+                    .children
+                    .iter()
+                    .filter(|c| c.repeat == Repeat::Required)
+                {
+                    if !nodes.iter().any(|n| n.name.value == child.node.name) {
+                        self.push(
+                            Diagnostic::error(
+                                "missing-required",
+                                parent_node.name.span,
+                                format!(
+                                    "`{}` needs a `{}`",
+                                    describe(parent_node),
+                                    child.node.name
+                                ),
+                            )
+                            .with_label(format!("no `{}` inside", child.node.name))
+                            .with_help(format!(
+                                "add `{}` inside its block: {}",
+                                child.node.name,
+                                child.node.doc_first_sentence()
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn unknown_node(&mut self, node: &Node, parent: &'static NodeSchema) {
+        let name = node.name.value.as_str();
+        let allowed: Vec<&str> = parent.children.iter().map(|c| c.node.name).collect();
+        let help = if let Some(s) = did_you_mean(name, allowed.iter().copied()) {
+            Some(format!("did you mean `{s}`?"))
+        } else if let Some(home) = schema::all_nodes()
+            .into_iter()
+            .find(|(_, n)| n.name == name)
+            .map(|(path, _)| path)
+            .filter(|p| !p.is_empty())
+        {
+            Some(format!("`{name}` belongs inside a `{home}` block"))
+        } else if !allowed.is_empty() {
+            Some(format!(
+                "`{}` may contain: {}",
+                parent.name,
+                allowed.join(", ")
+            ))
+        } else {
+            Some(format!("`{}` takes no child nodes", parent.name))
+        };
+        let where_ = if parent.name.ends_with(".kdl") || parent.name == "spec file" {
+            "at the top of a spec file".to_string()
+        } else {
+            format!("in `{}`", parent.name)
+        };
+        self.push(
+            Diagnostic::error(
+                "unknown-node",
+                node.name.span,
+                format!("unknown node `{name}` {where_}"),
+            )
+            .with_label("not known here")
+            .with_optional_help(help),
+        );
+    }
+
+    fn node(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
+        self.args(node, schema, mode);
+        self.props(node, schema, mode);
+        if node.has_block && schema.children.is_empty() {
+            for child in &node.children {
+                self.unknown_node(child, schema);
+            }
+            return;
+        }
+        self.children(&node.children, schema, Some(node), mode);
+        if !schema.one_of_children.is_empty() {
+            let present: Vec<&Node> = node
+                .children
+                .iter()
+                .filter(|c| schema.one_of_children.contains(&c.name.value.as_str()))
+                .collect();
+            let options = schema
+                .one_of_children
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            if present.is_empty() && mode == Mode::Complete {
+                self.push(
+                    Diagnostic::error(
+                        "missing-required",
+                        node.name.span,
+                        format!("`{}` needs one of {options}", describe(node)),
+                    )
+                    .with_label("nothing says what it measures")
+                    .with_help(format!("add {options} inside its block")),
+                );
+            }
+            if present.len() > 1 {
+                self.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        present[1].name.span,
+                        format!("`{}` has more than one of {options}", describe(node)),
+                    )
+                    .with_label("second one")
+                    .with_secondary(present[0].name.span, "first one")
+                    .with_help("split it into two, one for each"),
+                );
+            }
+        }
+    }
+
+    fn args(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
+        let args: Vec<_> = node.args().collect();
+        let mut index = 0;
+        for spec in schema.args {
+            if spec.variadic {
+                if index >= args.len() && spec.required {
+                    self.missing_arg(node, spec);
+                }
+                while index < args.len() {
+                    self.value(
+                        args[index].value.clone(),
+                        args[index].span,
+                        spec.kind,
+                        &format!("{} of `{}`", spec.name, node.name.value),
+                    );
+                    index += 1;
+                }
+            } else if index < args.len() {
+                self.value(
+                    args[index].value.clone(),
+                    args[index].span,
+                    spec.kind,
+                    &format!("{} of `{}`", spec.name, node.name.value),
+                );
+                index += 1;
+            } else if spec.required
+                && match mode {
+                    Mode::Complete => true,
+                    Mode::Partial => spec.name == "NAME",
+                    Mode::PresetBody => false,
+                }
+            {
+                self.missing_arg(node, spec);
+            }
+        }
+        if index < args.len() {
+            let expected = match schema.args.len() {
+                0 => "no arguments".to_string(),
+                1 => "one argument".to_string(),
+                n => format!("{n} arguments"),
+            };
+            for extra in &args[index..] {
+                let help = match &extra.value {
+                    RawValue::String(s)
+                        if schema.prop(s).is_some() || schema.child(s).is_some() =>
+                    {
+                        format!("`{s}` is written `{s}=VALUE`")
+                    }
+                    _ => format!("`{}` takes {expected}", node.name.value),
+                };
+                self.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        extra.span,
+                        format!("unexpected argument to `{}`", node.name.value),
+                    )
+                    .with_label("not expected")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+
+    fn missing_arg(&mut self, node: &Node, spec: &Arg) {
+        self.push(
+            Diagnostic::error(
+                "missing-required",
+                node.name.span,
+                format!(
+                    "`{}` needs {} ({})",
+                    node.name.value,
+                    spec.name,
+                    spec.kind.describe()
+                ),
+            )
+            .with_label(format!("no {}", spec.name))
+            .with_help(spec.doc.to_string()),
+        );
+    }
+
+    fn props(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for (key, value) in node.props() {
+            let Some(spec) = schema.prop(&key.value) else {
+                self.unknown_property(node, schema, key.span, &key.value);
+                continue;
+            };
+            if let Some(first) = seen.insert(spec.name, key.span) {
+                self.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        first,
+                        format!(
+                            "property `{}` is given twice on `{}`",
+                            key.value,
+                            describe(node)
+                        ),
+                    )
+                    .with_label("this value is ignored")
+                    .with_secondary(key.span, "KDL keeps this later one")
+                    .with_help("remove one of them"),
+                );
+            }
+            self.value(
+                value.value.clone(),
+                value.span,
+                spec.kind,
+                &format!("`{}`", key.value),
+            );
+        }
+        if mode == Mode::Complete {
+            for spec in schema.props.iter().filter(|p| p.required) {
+                if !seen.contains_key(spec.name) {
+                    self.push(
+                        Diagnostic::error(
+                            "missing-required",
+                            node.name.span,
+                            format!("`{}` needs `{}`", describe(node), spec.name),
+                        )
+                        .with_label(format!("no `{}=`", spec.name))
+                        .with_help(format!("add `{}=…`: {}", spec.name, spec.doc)),
+                    );
+                }
+            }
+        }
+    }
+
+    fn unknown_property(
+        &mut self,
+        node: &Node,
+        schema: &'static NodeSchema,
+        span: Span,
+        key: &str,
+    ) {
+        let help = if schema.child(key).is_some() {
+            Some(format!(
+                "`{key}` is a child node: write it inside the block, `{} {{ {key} … }}`",
+                node.name.value
+            ))
+        } else if let Some(s) = did_you_mean(key, schema.props.iter().map(|p| p.name)) {
+            Some(format!("did you mean `{s}`?"))
+        } else if schema.props.is_empty() {
+            Some(format!("`{}` takes no properties", node.name.value))
+        } else {
+            Some(format!(
+                "`{}` has: {}",
+                node.name.value,
+                schema
+                    .props
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        };
+        self.push(
+            Diagnostic::error(
+                "unknown-property",
+                span,
+                format!("unknown property `{key}` on `{}`", node.name.value),
+            )
+            .with_label("not known here")
+            .with_optional_help(help),
+        );
+    }
+
+    fn value(&mut self, raw: RawValue, span: Span, kind: ValueKind, what: &str) {
+        if let ValueKind::RuleId = kind
+            && let RawValue::String(id) = &raw
+        {
+            {
+                if !crate::rules::all_ids().any(|r| r == id) {
+                    let help = did_you_mean(id, crate::rules::all_ids())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "`gantry rules` lists every rule".to_string());
+                    self.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            span,
+                            format!("`{id}` is not a rule id"),
+                        )
+                        .with_label("unknown rule")
+                        .with_help(help),
+                    );
+                }
+                return;
+            }
+        }
+        if let Err(e) = values::check(kind, &raw) {
+            let id = if e.bad_name {
+                "invalid-name"
+            } else {
+                "invalid-value"
+            };
+            self.push(
+                Diagnostic::error(id, span, format!("invalid {what}: {}", e.message))
+                    .with_label(if e.bad_name {
+                        "not a valid name"
+                    } else {
+                        "invalid value"
+                    })
+                    .with_optional_help(e.help),
+            );
+        }
+    }
+}
+
+fn parent_label(parent: &'static NodeSchema, node: Option<&Node>) -> String {
+    node.map_or_else(|| parent.name.to_string(), describe)
+}
+
+/// The schema of a child node. Where two children share a name (an agent's `allow ACTION …` and
+/// the `allow RULE reason=…` that silences a lint), the first argument decides.
+fn pick_child(parent: &'static NodeSchema, node: &Node) -> Option<&'static schema::Child> {
+    let mut candidates = parent
+        .children
+        .iter()
+        .filter(|c| c.node.name == node.name.value);
+    let first = candidates.next()?;
+    let fits = |c: &schema::Child| {
+        let arg = node.args().next();
+        match (c.node.args.first(), arg) {
+            (Some(spec), Some(arg)) if spec.kind == ValueKind::RuleId => arg
+                .value
+                .as_str()
+                .is_some_and(|id| crate::rules::all_ids().any(|r| r == id)),
+            (Some(spec), Some(arg)) => values::check(spec.kind, &arg.value).is_ok(),
+            _ => true,
+        }
+    };
+    if fits(first) {
+        return Some(first);
+    }
+    Some(candidates.find(|c| fits(c)).unwrap_or(first))
+}
