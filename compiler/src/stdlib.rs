@@ -19,3 +19,48 @@ pub const FILES: &[(&str, &str)] = &[
 pub fn is_stdlib(name: &str) -> bool {
     name.starts_with("<stdlib>/")
 }
+
+use std::sync::OnceLock;
+
+use crate::diagnostics::Diagnostic;
+use crate::schema;
+use crate::source::FileId;
+use crate::syntax::{self, Document};
+use crate::validate::validate;
+
+/// A stdlib file parsed and validated: its document and what the check found (nothing, as a
+/// test asserts).
+#[derive(Debug)]
+pub struct ParsedStdlib {
+    pub doc: Option<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The stdlib, parsed once per process. Its files take the first file ids of every
+/// [`crate::source::SourceMap`], in [`FILES`] order.
+pub fn parsed() -> &'static [ParsedStdlib] {
+    static PARSED: OnceLock<Vec<ParsedStdlib>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        FILES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| {
+                let file = FileId(i as u32);
+                match syntax::parse(file, text) {
+                    Ok(doc) => {
+                        let mut diagnostics = Vec::new();
+                        validate(&doc, &schema::SPEC_FILE, &mut diagnostics);
+                        ParsedStdlib {
+                            doc: Some(doc),
+                            diagnostics,
+                        }
+                    }
+                    Err(diagnostics) => ParsedStdlib {
+                        doc: None,
+                        diagnostics,
+                    },
+                }
+            })
+            .collect()
+    })
+}

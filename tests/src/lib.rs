@@ -1,1 +1,130 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests: loading fixtures and rendering what a check found.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use gantry::check::{Checked, Input, check_files};
+use gantry::diagnostics::render_human;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// A fixture case: `CASE.kdl`, with `CASE.workspace.kdl` as its gantry.kdl when present (else
+/// the shared `fixtures/gantry.kdl`) and `CASE.NAME.kdl` as further spec files `NAME.kdl`.
+pub struct Fixture {
+    pub workspace: Input,
+    pub specs: Vec<Input>,
+    /// Whether the workspace file is the case's own (then the snapshot shows it).
+    pub own_workspace: bool,
+}
+
+impl Fixture {
+    /// Loads the case whose main file is `path`; `None` for a companion file (`X.other.kdl`).
+    pub fn load(path: &Path) -> Option<Fixture> {
+        let stem = path.file_stem()?.to_str()?;
+        if stem.contains('.') || stem == "gantry" {
+            return None;
+        }
+        let dir = path.parent()?;
+        let group = dir.file_name()?.to_str()?;
+        let own = dir.join(format!("{stem}.workspace.kdl"));
+        let (workspace_text, own_workspace) = if own.is_file() {
+            (read(&own), true)
+        } else {
+            (read(&dir.parent()?.join("gantry.kdl")), false)
+        };
+        let mut specs = vec![Input {
+            name: format!("{group}/{stem}.kdl"),
+            text: read(path),
+        }];
+        let mut companions: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.starts_with(&format!("{stem}."))
+                    && name.ends_with(".kdl")
+                    && name != format!("{stem}.kdl")
+                    && !name.ends_with(".workspace.kdl")
+            })
+            .collect();
+        companions.sort();
+        for companion in companions {
+            let name = companion.file_name()?.to_str()?;
+            let rest = &name[stem.len() + 1..];
+            specs.push(Input {
+                name: format!("{group}/{rest}"),
+                text: read(&companion),
+            });
+        }
+        Some(Fixture {
+            workspace: Input {
+                name: "gantry.kdl".to_string(),
+                text: workspace_text,
+            },
+            specs,
+            own_workspace,
+        })
+    }
+
+    pub fn check(&self) -> Checked {
+        check_files(self.workspace.clone(), self.specs.clone())
+    }
+
+    /// `(file, id, line, column)` of every `// expect: ID at LINE:COL` comment.
+    pub fn expected(&self) -> BTreeSet<(String, String, usize, usize)> {
+        let mut out = BTreeSet::new();
+        for input in std::iter::once(&self.workspace).chain(&self.specs) {
+            for line in input.text.lines() {
+                let Some(rest) = line.trim().strip_prefix("// expect:") else { continue };
+                let (id, at) = rest.trim().split_once(" at ").expect("`// expect: ID at LINE:COL`");
+                let (l, c) = at.trim().split_once(':').expect("LINE:COL");
+                out.insert((
+                    input.name.clone(),
+                    id.trim().to_string(),
+                    l.parse().expect("line number"),
+                    c.parse().expect("column number"),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The snapshot: the case's files, then the rendered diagnostics.
+    pub fn snapshot(&self, checked: &Checked) -> String {
+        let mut out = String::new();
+        let files = self
+            .own_workspace
+            .then_some(&self.workspace)
+            .into_iter()
+            .chain(&self.specs);
+        for input in files {
+            out.push_str(&format!("--- {}\n{}\n", input.name, input.text.trim_end()));
+        }
+        out.push_str("--- diagnostics\n");
+        out.push_str(&render_human(&checked.diagnostics, &checked.sources));
+        out
+    }
+}
+
+/// `(file, id, line, column)` of every diagnostic of a check.
+pub fn actual(checked: &Checked) -> BTreeSet<(String, String, usize, usize)> {
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = checked.sources.get(d.primary.span.file);
+            let (line, column) = file.line_col(d.primary.span.start);
+            (file.name.clone(), d.id.to_string(), line, column)
+        })
+        .collect()
+}
