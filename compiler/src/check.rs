@@ -86,6 +86,18 @@ struct Parsed {
 pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
+    // The stdlib is parsed once per process; its files take the first ids of every source map.
+    let stdlib: Vec<Parsed> = stdlib::FILES
+        .iter()
+        .zip(stdlib::parsed())
+        .map(|((name, text), parsed)| {
+            diagnostics.extend(parsed.diagnostics.iter().cloned());
+            Parsed {
+                file: sources.add(SourceFile::new(*name, *text)),
+                doc: parsed.doc.clone(),
+            }
+        })
+        .collect();
     let mut parse = |name: String,
                      text: String,
                      root: &'static NodeSchema,
@@ -103,17 +115,6 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         };
         Parsed { file, doc }
     };
-    let stdlib: Vec<Parsed> = stdlib::FILES
-        .iter()
-        .map(|(name, text)| {
-            parse(
-                name.to_string(),
-                text.to_string(),
-                &schema::SPEC_FILE,
-                &mut diagnostics,
-            )
-        })
-        .collect();
     let ws_file = parse(
         workspace_file.name,
         workspace_file.text,
@@ -159,7 +160,9 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         }
         _ => vec![DEFAULT_ENVIRONMENT.to_string()],
     };
-    for feature in &features {
+    // Without a readable gantry.kdl the environments are unknown: say nothing about them.
+    let workspace_known = ws_file.doc.is_some();
+    for feature in features.iter().filter(|_| workspace_known) {
         for overlay in &feature.envs {
             if !environment_names.contains(&overlay.name.value) {
                 diagnostics.push(unknown_environment(

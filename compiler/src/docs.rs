@@ -28,8 +28,15 @@ pub fn language_reference() -> String {
         );
     }
     out.push('\n');
+    let anchor_of = |target: &NodeSchema| -> String {
+        nodes
+            .iter()
+            .find(|(_, n)| std::ptr::eq(*n, target))
+            .map(|(p, n)| anchor(p, n))
+            .unwrap_or_default()
+    };
     for (parent, node) in &nodes {
-        section(&mut out, parent, node);
+        section(&mut out, parent, node, &anchor_of);
     }
     out
 }
@@ -54,7 +61,7 @@ fn anchor(parent: &str, node: &NodeSchema) -> String {
         .to_lowercase()
 }
 
-fn section(out: &mut String, parent: &str, node: &NodeSchema) {
+fn section(out: &mut String, parent: &str, node: &NodeSchema, anchor_of: &dyn Fn(&NodeSchema) -> String) {
     let _ = writeln!(out, "## {}\n\n{}\n", title(parent, node), node.doc);
     let mut usage = node.name.to_string();
     for arg in node.args {
@@ -113,7 +120,7 @@ fn section(out: &mut String, parent: &str, node: &NodeSchema) {
                     Repeat::Required => " (required)",
                     Repeat::Many => " (any number)",
                 };
-                format!("[`{}`](#{}){how}", c.node.name, anchor(node.name, c.node))
+                format!("[`{}`](#{}){how}", c.node.name, anchor_of(c.node))
             })
             .collect();
         out.push_str(&children.join(", "));

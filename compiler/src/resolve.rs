@@ -99,20 +99,25 @@ impl<'a> Resolver<'a> {
             }
             None => {
                 let same_kind: Vec<&str> = self.presets.names_of_kind(kind).collect();
+                let (what, plural) = if kind == "tier" {
+                    ("tier", "tiers")
+                } else {
+                    ("preset", "presets")
+                };
                 let help = match did_you_mean(&preset.value, same_kind.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if same_kind.is_empty() => format!(
-                        "there are no `{kind}` presets; `gantry stdlib` lists the standard library"
+                        "there are no `{kind}` {plural}; `gantry stdlib` lists the standard library"
                     ),
-                    None => format!("`{kind}` presets: {}", same_kind.join(", ")),
+                    None => format!("the {plural} are: {}", same_kind.join(", ")),
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
                         "unknown-preset",
                         preset.span,
-                        format!("no preset named `{}`", preset.value),
+                        format!("no {what} named `{}`", preset.value),
                     )
-                    .with_label("unknown preset")
+                    .with_label(format!("unknown {what}"))
                     .with_help(help),
                 );
             }
@@ -178,7 +183,7 @@ impl<'a> Resolver<'a> {
                 self.expect_in(service, "service", &services, &context);
             }
             let key = deploy.service.as_ref().map(|s| s.value.as_str());
-            let span = deploy.service.as_ref().map_or(deploy.span, |s| s.span);
+            let span = deploy.service.as_ref().map_or(deploy.keyword, |s| s.span);
             if let Some(first) = deploy_for.insert(key, span) {
                 let what = key.map_or("every service".to_string(), |s| format!("service `{s}`"));
                 self.diagnostics.push(
@@ -224,20 +229,24 @@ impl<'a> Resolver<'a> {
                     self.unresolved(service, "service", &services, &context);
                 }
                 None if services.len() != 1 => {
-                    let help = if services.is_empty() {
-                        "add the service it measures to the feature".to_string()
+                    let (why, help) = if services.is_empty() {
+                        (
+                            "has no service",
+                            "add the service it measures to the feature".to_string(),
+                        )
                     } else {
-                        format!("say which it measures: `service=\"{}\"`", services[0])
+                        (
+                            "has several services",
+                            format!("say which it measures, one of: {}", services.join(", ")),
+                        )
                     };
                     self.diagnostics.push(
                         Diagnostic::error(
                             "missing-required",
                             slo.name.span,
                             format!(
-                                "slo `{}` needs `service=`: feature `{}` has {} services",
-                                slo.name.value,
-                                f.name.value,
-                                services.len()
+                                "slo `{}` needs `service=`: feature `{}` {why}",
+                                slo.name.value, f.name.value
                             ),
                         )
                         .with_label("which service?")

@@ -72,7 +72,7 @@ impl Validator<'_> {
         let mut seen_names: HashMap<(&str, &str), Span> = HashMap::new();
         for node in nodes {
             let Some(child) = pick_child(parent, node) else {
-                self.unknown_node(node, parent);
+                self.unknown_node(node, parent, parent_node);
                 continue;
             };
             if child.repeat != Repeat::Many {
@@ -161,29 +161,36 @@ impl Validator<'_> {
         }
     }
 
-    fn unknown_node(&mut self, node: &Node, parent: &'static NodeSchema) {
+    fn unknown_node(
+        &mut self,
+        node: &Node,
+        parent: &'static NodeSchema,
+        parent_node: Option<&Node>,
+    ) {
         let name = node.name.value.as_str();
         let allowed: Vec<&str> = parent.children.iter().map(|c| c.node.name).collect();
+        let at_top = parent_node.is_none();
+        let homes = homes_of(name);
         let help = if let Some(s) = did_you_mean(name, allowed.iter().copied()) {
-            Some(format!("did you mean `{s}`?"))
-        } else if let Some(home) = schema::all_nodes()
-            .into_iter()
-            .find(|(_, n)| n.name == name)
-            .map(|(path, _)| path)
-            .filter(|p| !p.is_empty())
-        {
-            Some(format!("`{name}` belongs inside a `{home}` block"))
-        } else if !allowed.is_empty() {
-            Some(format!(
-                "`{}` may contain: {}",
-                parent.name,
-                allowed.join(", ")
-            ))
+            format!("did you mean `{s}`?")
+        } else if name == "workspace" {
+            "`workspace` belongs in gantry.kdl, at the root of the workspace".to_string()
+        } else if !homes.is_empty() {
+            format!("`{name}` belongs inside {}", one_of(&homes))
+        } else if parent_node.is_some_and(|p| parent.prop(name).is_some() && p.name.value != name) {
+            let p = parent_node.map_or(String::new(), describe);
+            format!("`{name}` is a property: write it on the node, `{p} {name}=…`")
+        } else if let Some((s, homes)) = nearest_anywhere(name) {
+            format!("did you mean `{s}`? It belongs inside {}", one_of(&homes))
+        } else if allowed.is_empty() {
+            format!("`{}` takes no child nodes", parent.name)
+        } else if at_top {
+            format!("a {} may contain: {}", parent.name, allowed.join(", "))
         } else {
-            Some(format!("`{}` takes no child nodes", parent.name))
+            format!("`{}` may contain: {}", parent.name, allowed.join(", "))
         };
-        let where_ = if parent.name.ends_with(".kdl") || parent.name == "spec file" {
-            "at the top of a spec file".to_string()
+        let where_ = if at_top {
+            format!("at the top of a {}", parent.name)
         } else {
             format!("in `{}`", parent.name)
         };
@@ -194,7 +201,7 @@ impl Validator<'_> {
                 format!("unknown node `{name}` {where_}"),
             )
             .with_label("not known here")
-            .with_optional_help(help),
+            .with_help(help),
         );
     }
 
@@ -203,7 +210,7 @@ impl Validator<'_> {
         self.props(node, schema, mode);
         if node.has_block && schema.children.is_empty() {
             for child in &node.children {
-                self.unknown_node(child, schema);
+                self.unknown_node(child, schema, Some(node));
             }
             return;
         }
@@ -366,7 +373,12 @@ impl Validator<'_> {
                             format!("`{}` needs `{}`", describe(node), spec.name),
                         )
                         .with_label(format!("no `{}=`", spec.name))
-                        .with_help(format!("add `{}=…`: {}", spec.name, spec.doc)),
+                        .with_help(format!(
+                            "add `{}=…`, {}: {}",
+                            spec.name,
+                            spec.kind.describe(),
+                            spec.doc
+                        )),
                     );
                 }
             }
@@ -453,6 +465,51 @@ impl Validator<'_> {
     }
 }
 
+/// `a` or `an`, for the word that follows.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `` `gate` ``, `` `gate` or `deploy` ``, `` `gate`, `deploy` or `step` ``.
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| format!("{} `{n}`", article(n)))
+        .collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}
+
+/// The nodes that may hold a child named `name`.
+fn homes_of(name: &str) -> Vec<&'static str> {
+    let mut homes: Vec<&'static str> = schema::all_nodes()
+        .into_iter()
+        .filter(|(_, n)| n.children.iter().any(|c| c.node.name == name))
+        .map(|(_, n)| n.name)
+        .filter(|h| !h.is_empty() && *h != "preset" && *h != "env")
+        .collect();
+    homes.sort_unstable();
+    homes.dedup();
+    homes
+}
+
+/// The closest node name of the whole language, with where it belongs.
+fn nearest_anywhere(name: &str) -> Option<(&'static str, Vec<&'static str>)> {
+    let all: Vec<&'static str> = schema::all_nodes()
+        .into_iter()
+        .map(|(_, n)| n.name)
+        .collect();
+    let s = did_you_mean(name, all.iter().copied())?;
+    let homes = homes_of(s);
+    (!homes.is_empty()).then_some((s, homes))
+}
+
 fn parent_label(parent: &'static NodeSchema, node: Option<&Node>) -> String {
     node.map_or_else(|| parent.name.to_string(), describe)
 }
@@ -465,6 +522,16 @@ fn pick_child(parent: &'static NodeSchema, node: &Node) -> Option<&'static schem
         .iter()
         .filter(|c| c.node.name == node.name.value);
     let first = candidates.next()?;
+    // `reason=` marks the `allow` that silences a lint, whatever its first argument says.
+    if node.props().any(|(k, _)| k.value == "reason") {
+        let mut same_name = parent
+            .children
+            .iter()
+            .filter(|c| c.node.name == node.name.value);
+        if let Some(c) = same_name.find(|c| c.node.prop("reason").is_some()) {
+            return Some(c);
+        }
+    }
     let fits = |c: &schema::Child| {
         let arg = node.args().next();
         match (c.node.args.first(), arg) {

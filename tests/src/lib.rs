@@ -85,8 +85,13 @@ impl Fixture {
         let mut out = BTreeSet::new();
         for input in std::iter::once(&self.workspace).chain(&self.specs) {
             for line in input.text.lines() {
-                let Some(rest) = line.trim().strip_prefix("// expect:") else { continue };
-                let (id, at) = rest.trim().split_once(" at ").expect("`// expect: ID at LINE:COL`");
+                let Some(rest) = line.trim().strip_prefix("// expect:") else {
+                    continue;
+                };
+                let (id, at) = rest
+                    .trim()
+                    .split_once(" at ")
+                    .expect("`// expect: ID at LINE:COL`");
                 let (l, c) = at.trim().split_once(':').expect("LINE:COL");
                 out.insert((
                     input.name.clone(),

@@ -12,7 +12,7 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
             .unwrap_or_default()
     };
     Some(Workspace {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         output: node.child_text("output"),
         targets: all_args("targets"),
         environments: node
@@ -47,7 +47,7 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
 fn lower_team(node: &Node) -> Option<Team> {
     let oncall = node.child("oncall");
     Some(Team {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         pager: oncall.and_then(|o| o.prop_name("pager")),
         chat: oncall.and_then(|o| o.prop_str("chat")),
         approvers: node.named("approvers").flat_map(strings).collect(),
@@ -67,7 +67,7 @@ fn lower_cap(node: &Node) -> BudgetCap {
 
 fn lower_receiver(node: &Node) -> Option<Receiver> {
     Some(Receiver {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         kind: node.prop_str("kind"),
         settings: node
             .props()
@@ -97,7 +97,7 @@ pub fn lower_preset(node: &Node) -> Option<Preset> {
 /// Lowers a feature node (the base, or a base with an environment merged over it).
 pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
     Some(Feature {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         file,
         owner: node.child("owner").and_then(|n| n.arg_name(0)),
         tier: node.child("tier").and_then(|n| n.arg_name(0)),
@@ -132,7 +132,7 @@ pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
 
 fn lower_service(node: &Node) -> Option<Service> {
     Some(Service {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         preset: node.prop_str("use"),
         image: node.child("image").and_then(|n| {
             Some(Image {
@@ -199,7 +199,7 @@ fn lower_service(node: &Node) -> Option<Service> {
 
 fn lower_datastore(node: &Node) -> Option<Datastore> {
     Some(Datastore {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         preset: node.prop_str("use"),
         kind: node.prop_str("kind"),
         size: node.prop_str("size"),
@@ -218,7 +218,7 @@ fn lower_datastore(node: &Node) -> Option<Datastore> {
 
 fn lower_secret(node: &Node) -> Option<Secret> {
     Some(Secret {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         from: node.prop_str("from"),
         path: node.prop_str("path"),
         suppressions: node.suppressions(),
@@ -228,7 +228,7 @@ fn lower_secret(node: &Node) -> Option<Secret> {
 
 fn lower_flag(node: &Node) -> Option<Flag> {
     Some(Flag {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         default: node.prop_scalar("default"),
         state: node.prop_str("state"),
         rollout: node.child("rollout").map(|n| FlagRollout {
@@ -262,6 +262,7 @@ fn lower_approval(node: &Node) -> Option<Approval> {
 
 fn lower_deploy(node: &Node) -> Deploy {
     Deploy {
+        keyword: node.name.span,
         strategy: node.prop_str("strategy"),
         service: node.prop_name("service"),
         preset: node.prop_str("use"),
@@ -343,7 +344,7 @@ fn lower_slo(node: &Node) -> Option<Slo> {
         })
     };
     Some(Slo {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         service: node.prop_name("service"),
         objective: node.prop_f64("objective"),
         window: node.prop_duration("window"),
@@ -357,7 +358,7 @@ fn lower_slo(node: &Node) -> Option<Slo> {
 
 fn lower_alert(node: &Node) -> Option<Alert> {
     Some(Alert {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         severity: node.prop_str("severity"),
         runbook: node.prop_name("runbook"),
         preset: node.prop_str("use"),
@@ -372,7 +373,7 @@ fn lower_alert(node: &Node) -> Option<Alert> {
 
 fn lower_runbook(node: &Node) -> Option<Runbook> {
     Some(Runbook {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         preset: node.prop_str("use"),
         summary: node.child_text("summary"),
         steps: node.named("step").filter_map(|n| n.arg_str(0)).collect(),
@@ -413,7 +414,7 @@ fn lower_agent(node: &Node) -> Option<Agent> {
         })
         .collect();
     Some(Agent {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         preset: node.prop_str("use"),
         purpose: node.child_text("purpose"),
         owner: node.child("owner").and_then(|n| n.arg_name(0)),
@@ -482,7 +483,7 @@ fn lower_agent(node: &Node) -> Option<Agent> {
 
 fn lower_gate(node: &Node) -> Option<Gate> {
     Some(Gate {
-        name: node.arg_name(0)?,
+        name: node.arg_str(0)?,
         tier: node.prop_str("tier"),
         review: node.prop_str("review"),
         approvals: node.named("approve").filter_map(lower_approval).collect(),

@@ -250,6 +250,8 @@ pub struct Variant {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deploy {
+    /// The `deploy` keyword: a deploy has no name to point at.
+    pub keyword: Span,
     pub strategy: Option<Spanned<String>>,
     pub service: Option<Name>,
     pub preset: Option<Name>,

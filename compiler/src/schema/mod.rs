@@ -279,10 +279,9 @@ pub fn all_nodes() -> Vec<(&'static str, &'static NodeSchema)> {
             walk(node.name, child.node, out);
         }
     }
-    for root in [&WORKSPACE_FILE, &SPEC_FILE] {
-        for child in root.children {
-            walk("", child.node, &mut out);
-        }
+    // Features before presets, so that each node is documented where it is usually written.
+    for root in [&workspace::WORKSPACE, &FEATURE, &PRESET] {
+        walk("", root, &mut out);
     }
     out
 }

@@ -22,6 +22,7 @@ pub fn first_error(text: &str) -> Option<SyntaxError> {
         text,
         pos: 0,
         open_braces: Vec::new(),
+        misclosed: None,
     };
     if text.starts_with('\u{FEFF}') {
         scanner.pos = '\u{FEFF}'.len_utf8();
@@ -35,6 +36,21 @@ struct Scanner<'a> {
     text: &'a str,
     pos: usize,
     open_braces: Vec<usize>,
+    /// The first block whose `}` sits left of the line that opened it: when a brace is missing,
+    /// the one that was forgotten is usually there, not at the outermost block left open.
+    misclosed: Option<usize>,
+}
+
+/// The indentation (in characters) of the line holding `offset`, and whether only whitespace
+/// precedes `offset` on it.
+fn indentation(text: &str, offset: usize) -> (usize, bool) {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    let indent = before
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count();
+    (indent, before.chars().all(|c| c == ' ' || c == '\t'))
 }
 
 type Scan<T> = Result<T, SyntaxError>;
@@ -120,6 +136,14 @@ impl<'a> Scanner<'a> {
             self.skip_line_space()?;
             match self.peek() {
                 None => {
+                    if let Some(open) = self.misclosed.filter(|_| !self.open_braces.is_empty()) {
+                        return Err(error(
+                            open..open + 1,
+                            "this `{` is never closed",
+                            "block opened here",
+                        )
+                        .help("add a `}` after the block's last child node (the `}` that closes it now is indented as if it closed an outer block)"));
+                    }
                     return match self.open_braces.last() {
                         Some(&open) => Err(error(
                             open..open + 1,
@@ -159,6 +183,7 @@ impl<'a> Scanner<'a> {
                 }
                 Some('/') if self.peek_at(1) == Some('/') => self.line_comment(),
                 Some('/') if self.peek_at(1) == Some('*') => self.block_comment()?,
+                Some('\\') => self.escline()?,
                 _ => return Ok(()),
             }
         }
@@ -249,6 +274,7 @@ impl<'a> Scanner<'a> {
         }
         if self.peek() == Some('(') {
             self.type_annotation()?;
+            self.skip_node_space()?;
         }
         match self.peek() {
             Some('{') => {
@@ -303,7 +329,8 @@ impl<'a> Scanner<'a> {
                 }
                 '/' if self.peek_at(1) == Some('-') => {
                     self.pos += 2;
-                    self.skip_node_space()?;
+                    // KDL v2 lets a slashdash be followed by line breaks and comments.
+                    self.skip_line_space()?;
                     if self.peek() == Some('{') {
                         self.children()?;
                     } else {
@@ -338,6 +365,11 @@ impl<'a> Scanner<'a> {
         self.open_braces.push(open);
         self.document()?;
         self.open_braces.pop();
+        let (open_indent, _) = indentation(self.text, open);
+        let (close_indent, close_starts_line) = indentation(self.text, self.pos);
+        if close_starts_line && close_indent < open_indent && self.misclosed.is_none() {
+            self.misclosed = Some(open);
+        }
         // `document` returns at a `}` only when one is open.
         self.bump();
         Ok(())
@@ -365,6 +397,7 @@ impl<'a> Scanner<'a> {
     fn entry(&mut self) -> Scan<()> {
         if self.peek() == Some('(') {
             self.type_annotation()?;
+            self.skip_node_space()?;
             return self.value();
         }
         let start = self.pos;
@@ -403,6 +436,7 @@ impl<'a> Scanner<'a> {
             Some('/') if self.peek_at(1) == Some('/') => Err(self.missing_value(key, equals)),
             Some('(') => {
                 self.type_annotation()?;
+                self.skip_node_space()?;
                 self.value()
             }
             Some(_) => self.value(),
@@ -487,14 +521,27 @@ impl<'a> Scanner<'a> {
             ));
         }
         let word = &self.text[start..self.pos];
+        if matches!(word, "r" | "br") && matches!(self.peek(), Some('"' | '#')) {
+            return Err(error(
+                start..self.pos + 1,
+                "this is a KDL v1 raw string",
+                "KDL v1 syntax",
+            )
+            .help("gantry reads KDL v2, which writes raw strings as #\"…\"# (more `#` when the text holds `\"#`)"));
+        }
         if let Some(keyword) = bare_keyword(word) {
+            let what = match word {
+                "true" | "false" => "booleans as #true and #false",
+                "null" => "null as #null",
+                _ => "the special numbers as #inf, #-inf and #nan",
+            };
             return Err(error(
                 start..self.pos,
                 format!("`{word}` is not a value in KDL v2"),
                 "bare keyword",
             )
             .help(format!(
-                "KDL v2 writes booleans as #true and #false: write `{keyword}`, or `\"{word}\"` for the string"
+                "KDL v2 writes {what}: write `{keyword}`, or `\"{word}\"` for the string"
             )));
         }
         if word.starts_with('.') && word[1..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -530,7 +577,9 @@ impl<'a> Scanner<'a> {
                 format!("`{word}` is not a KDL keyword"),
                 "unknown keyword",
             )
-            .help("the keywords are #true, #false, #null, #inf, #-inf and #nan")),
+            .help(format!(
+                "to write text starting with `#`, quote it: `\"{word}\"` (the keywords are #true, #false, #null, #inf, #-inf and #nan)"
+            ))),
         }
     }
 
@@ -540,7 +589,11 @@ impl<'a> Scanner<'a> {
         let close: String = std::iter::once('"')
             .chain(std::iter::repeat_n('#', hashes))
             .collect();
-        if self.rest().starts_with("\"\"\"") {
+        let multi_line = self.rest().starts_with("\"\"\"")
+            && self.rest()[3..]
+                .trim_start_matches(is_space)
+                .starts_with(|c: char| is_newline(c));
+        if multi_line {
             self.pos += 3;
             let close3 = format!("\"\"{close}");
             return match self.rest().find(close3.as_str()) {
@@ -715,6 +768,22 @@ mod tests {
         assert_eq!(
             at("a {\n  port 80 = 3\n}"),
             Some(("=".into(), "unexpected `=`".into()))
+        );
+    }
+
+    #[test]
+    fn a_missing_brace_is_found_by_indentation() {
+        let text = "f {\n  runbook \"r\" {\n    summary \"s\"\n  slo \"a\" {\n    ratio\n  }\n}\n";
+        let e = first_error(text).expect("error");
+        assert_eq!(&text[e.range.clone()], "{");
+        assert_eq!(e.range.start, text.find("\"r\" {").unwrap() + 4);
+    }
+
+    #[test]
+    fn v1_raw_strings_are_named() {
+        assert_eq!(
+            at("a r\"x\""),
+            Some(("r\"".into(), "this is a KDL v1 raw string".into()))
         );
     }
 

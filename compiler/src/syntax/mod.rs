@@ -13,7 +13,18 @@ use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 
 /// Parses one file. On a syntax error there is no document, only diagnostics.
+///
+/// The scanner of [`locate`] runs first: it is fast, and where it finds an error it names the
+/// token to fix. The `kdl` crate then builds the tree of a document the scanner accepts (and
+/// still reports anything the scanner let through).
 pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
+    if let Some(found) = locate::first_error(text) {
+        return Err(vec![
+            Diagnostic::error("syntax", Span::new(file, found.range), found.message)
+                .with_label(found.label)
+                .with_optional_help(found.help),
+        ]);
+    }
     match KdlDocument::parse_v2(text) {
         Ok(doc) => {
             let lower = Lower { file, text };
@@ -26,19 +37,6 @@ pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
 }
 
 fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diagnostic> {
-    let v1_hint = looks_like_kdl_v1(text).then(|| {
-        "this file parses as KDL v1; gantry reads KDL v2: booleans are #true/#false, null is #null, \
-         raw strings are #\"…\"#"
-            .to_string()
-    });
-    if let Some(found) = locate::first_error(text) {
-        let help = found.help.or(v1_hint);
-        return vec![
-            Diagnostic::error("syntax", Span::new(file, found.range), found.message)
-                .with_label(found.label)
-                .with_optional_help(help),
-        ];
-    }
     // The scanner saw nothing wrong: trust the crate, minus reports about an enclosing block when
     // a more precise one lies inside it.
     let reports: Vec<(std::ops::Range<usize>, String, Option<String>)> = err
@@ -75,24 +73,17 @@ fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diag
         .map(|(range, message, help)| {
             Diagnostic::error("syntax", Span::new(file, range.clone()), message.clone())
                 .with_label("here")
-                .with_optional_help(help.clone().or(v1_hint.clone()))
+                .with_optional_help(help.clone())
         })
         .collect();
     if out.is_empty() {
-        out.push(
-            Diagnostic::error(
-                "syntax",
-                Span::new(file, 0..0),
-                "this file is not valid KDL v2",
-            )
-            .with_optional_help(v1_hint),
-        );
+        out.push(Diagnostic::error(
+            "syntax",
+            Span::new(file, 0..0),
+            "this file is not valid KDL v2",
+        ));
     }
     out
-}
-
-fn looks_like_kdl_v1(text: &str) -> bool {
-    KdlDocument::parse_v1(text).is_ok()
 }
 
 struct Lower<'a> {

@@ -1,0 +1,147 @@
+//! The bundled examples, the specs of DESIGN.md and the standard library check without a single
+//! diagnostic, in every environment.
+
+use std::path::Path;
+
+use gantry::check::check_path;
+use gantry::diagnostics::render_human;
+use gantry::vfs::OsFs;
+use gantry_tests::repo_root;
+
+fn assert_clean(workspace: &Path) {
+    let (_, checked) =
+        check_path(&OsFs, workspace).unwrap_or_else(|e| panic!("{}: {e}", workspace.display()));
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{} is not clean:\n{}",
+        workspace.display(),
+        render_human(&checked.diagnostics, &checked.sources)
+    );
+    assert!(
+        !checked.features.is_empty(),
+        "{} has no feature",
+        workspace.display()
+    );
+    let environments = checked
+        .workspace
+        .as_ref()
+        .map_or(0, |w| w.environments.len())
+        .max(1);
+    assert_eq!(checked.environments.len(), environments);
+    for env in &checked.environments {
+        assert_eq!(
+            env.features.len(),
+            checked.features.len(),
+            "environment {}",
+            env.name
+        );
+    }
+}
+
+#[test]
+fn every_example_checks_cleanly() {
+    let examples = repo_root().join("examples");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&examples).expect("examples/") {
+        let path = entry.expect("entry").path();
+        if path.join("gantry.kdl").is_file() {
+            assert_clean(&path);
+            count += 1;
+        }
+    }
+    assert!(count >= 2, "expected at least two examples, found {count}");
+}
+
+#[test]
+fn design_specs_check_cleanly() {
+    assert_clean(&repo_root().join("tests/design"));
+}
+
+#[test]
+fn stdlib_checks_cleanly() {
+    for parsed in gantry::stdlib::parsed() {
+        assert!(
+            parsed.doc.is_some(),
+            "a stdlib file does not parse: {:?}",
+            parsed.diagnostics
+        );
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    }
+}
+
+#[test]
+fn the_design_checkout_feature_lowers_completely() {
+    let (_, checked) = check_path(&OsFs, &repo_root().join("tests/design")).expect("workspace");
+    let checkout = checked
+        .features
+        .iter()
+        .find(|f| f.name.value == "checkout")
+        .expect("checkout");
+    assert_eq!(
+        checkout.owner.as_ref().map(|o| o.value.as_str()),
+        Some("payments")
+    );
+    let api = &checkout.services[0];
+    assert_eq!(api.port.as_ref().map(|p| p.number.value), Some(8080));
+    assert_eq!(
+        api.replicas
+            .as_ref()
+            .and_then(|r| r.max.as_ref())
+            .map(|m| m.value),
+        Some(12)
+    );
+    assert_eq!(
+        api.resources
+            .as_ref()
+            .and_then(|r| r.cpu.as_ref())
+            .map(|c| c.value.0),
+        Some(500)
+    );
+    assert_eq!(api.depends_on[0].value.to_string(), "payments/api");
+    let deploy = &checkout.deploys[0];
+    assert_eq!(deploy.steps.len(), 3);
+    assert_eq!(
+        deploy.steps[1].pause.as_ref().map(|p| p.value.as_minutes()),
+        Some(10.0)
+    );
+    let agent = &checkout.agents[0];
+    assert_eq!(agent.rules.len(), 4);
+    assert_eq!(
+        agent
+            .budget
+            .as_ref()
+            .and_then(|b| b.usd_per_month.as_ref())
+            .map(|u| u.value),
+        Some(400.0)
+    );
+    // The staging overlay lowers the objective and the replicas; prod keeps the base.
+    let objective = |env: &str| {
+        let view = checked
+            .environments
+            .iter()
+            .find(|e| e.name == env)
+            .expect("environment");
+        let feature = view
+            .features
+            .iter()
+            .find(|f| f.name.value == "checkout")
+            .expect("checkout");
+        let slo = feature
+            .slos
+            .iter()
+            .find(|s| s.name.value == "availability")
+            .expect("slo");
+        let min = feature.services[0]
+            .replicas
+            .as_ref()
+            .and_then(|r| r.min.as_ref())
+            .map(|m| m.value);
+        (
+            slo.objective.as_ref().map(|o| o.value),
+            min,
+            feature.services[0].image.is_some(),
+        )
+    };
+    assert_eq!(objective("staging"), (Some(99.0), Some(1), true));
+    assert_eq!(objective("prod"), (Some(99.9), Some(3), true));
+}
