@@ -61,7 +61,12 @@ fn anchor(parent: &str, node: &NodeSchema) -> String {
         .to_lowercase()
 }
 
-fn section(out: &mut String, parent: &str, node: &NodeSchema, anchor_of: &dyn Fn(&NodeSchema) -> String) {
+fn section(
+    out: &mut String,
+    parent: &str,
+    node: &NodeSchema,
+    anchor_of: &dyn Fn(&NodeSchema) -> String,
+) {
     let _ = writeln!(out, "## {}\n\n{}\n", title(parent, node), node.doc);
     let mut usage = node.name.to_string();
     for arg in node.args {

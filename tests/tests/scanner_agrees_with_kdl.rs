@@ -41,10 +41,15 @@ fn scanner_accepts_what_kdl_accepts() {
     assert!(files.len() > 20);
     let mut state: u64 = 7;
     let mut next = || {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) as usize
     };
-    const PIECES: &[&str] = &["{", "}", "\"", "=", "#", "\n", ";", "/-", "//", "/*", "*/", "\\", "(t)", " ", "#true", "r", "1", "-", ".", "\"\"\""];
+    const PIECES: &[&str] = &[
+        "{", "}", "\"", "=", "#", "\n", ";", "/-", "//", "/*", "*/", "\\", "(t)", " ", "#true",
+        "r", "1", "-", ".", "\"\"\"",
+    ];
     for path in files {
         let text = read(&path);
         let name = path.display().to_string();
@@ -84,6 +89,10 @@ fn scanner_accepts_the_kdl_spec_constructs() {
     ] {
         let kdl_ok = kdl::KdlDocument::parse_v2(text).is_ok();
         let scan_ok = first_error(text).is_none();
-        assert!(!kdl_ok || scan_ok, "scanner rejects valid `{text}`: {:?}", first_error(text));
+        assert!(
+            !kdl_ok || scan_ok,
+            "scanner rejects valid `{text}`: {:?}",
+            first_error(text)
+        );
     }
 }
