@@ -131,31 +131,30 @@ impl Validator<'_> {
         if mode == Mode::Complete
             && let Some(parent_node) = parent_node
         {
+            for child in parent
+                .children
+                .iter()
+                .filter(|c| c.repeat == Repeat::Required)
             {
-                for child in parent
-                    .children
-                    .iter()
-                    .filter(|c| c.repeat == Repeat::Required)
-                {
-                    if !nodes.iter().any(|n| n.name.value == child.node.name) {
-                        self.push(
-                            Diagnostic::error(
-                                "missing-required",
-                                parent_node.name.span,
-                                format!(
-                                    "`{}` needs a `{}`",
-                                    describe(parent_node),
-                                    child.node.name
-                                ),
-                            )
-                            .with_label(format!("no `{}` inside", child.node.name))
-                            .with_help(format!(
-                                "add `{}` inside its block: {}",
-                                child.node.name,
-                                child.node.doc_first_sentence()
-                            )),
-                        );
-                    }
+                if !nodes.iter().any(|n| n.name.value == child.node.name) {
+                    self.push(
+                        Diagnostic::error(
+                            "missing-required",
+                            parent_node.name.span,
+                            format!(
+                                "`{}` needs {} `{}`",
+                                describe(parent_node),
+                                article(child.node.name),
+                                child.node.name
+                            ),
+                        )
+                        .with_label(format!("no `{}` inside", child.node.name))
+                        .with_help(format!(
+                            "add `{}` inside its block: {}",
+                            child.node.name,
+                            child.node.doc_first_sentence()
+                        )),
+                    );
                 }
             }
         }
@@ -317,19 +316,20 @@ impl Validator<'_> {
     }
 
     fn missing_arg(&mut self, node: &Node, spec: &Arg) {
+        let what = spec.name.to_lowercase();
+        let example = format!("{} \"{}\"", node.name.value, spec.name);
         self.push(
             Diagnostic::error(
                 "missing-required",
                 node.name.span,
-                format!(
-                    "`{}` needs {} ({})",
-                    node.name.value,
-                    spec.name,
-                    spec.kind.describe()
-                ),
+                format!("`{}` needs {} {what}", node.name.value, article(&what)),
             )
-            .with_label(format!("no {}", spec.name))
-            .with_help(spec.doc.to_string()),
+            .with_label(format!("no {what}"))
+            .with_help(format!(
+                "write `{example}`: {} ({})",
+                spec.doc,
+                spec.kind.describe()
+            )),
         );
     }
 
@@ -395,7 +395,7 @@ impl Validator<'_> {
         let help = if schema.child(key).is_some() {
             Some(format!(
                 "`{key}` is a child node: write it inside the block, `{} {{ {key} … }}`",
-                node.name.value
+                describe(node)
             ))
         } else if let Some(s) = did_you_mean(key, schema.props.iter().map(|p| p.name)) {
             Some(format!("did you mean `{s}`?"))
@@ -428,23 +428,17 @@ impl Validator<'_> {
         if let ValueKind::RuleId = kind
             && let RawValue::String(id) = &raw
         {
-            {
-                if !crate::rules::all_ids().any(|r| r == id) {
-                    let help = did_you_mean(id, crate::rules::all_ids())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| "`gantry rules` lists every rule".to_string());
-                    self.push(
-                        Diagnostic::error(
-                            "invalid-value",
-                            span,
-                            format!("`{id}` is not a rule id"),
-                        )
+            if !crate::rules::all_ids().any(|r| r == id) {
+                let help = did_you_mean(id, crate::rules::all_ids())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| "`gantry rules` lists every rule".to_string());
+                self.push(
+                    Diagnostic::error("invalid-value", span, format!("`{id}` is not a rule id"))
                         .with_label("unknown rule")
                         .with_help(help),
-                    );
-                }
-                return;
+                );
             }
+            return;
         }
         if let Err(e) = values::check(kind, &raw) {
             let id = if e.bad_name {
