@@ -326,9 +326,9 @@ impl Validator<'_> {
             )
             .with_label(format!("no {what}"))
             .with_help(format!(
-                "write `{example}`: {} ({})",
-                spec.doc,
-                spec.kind.describe()
+                "write `{example}`, {what} being {}. {}",
+                spec.kind.describe(),
+                spec.doc
             )),
         );
     }

@@ -78,7 +78,7 @@ impl ValueKind {
     pub fn describe(&self) -> String {
         match self {
             ValueKind::Text => "text".into(),
-            ValueKind::Name => "a name (lowercase DNS label)".into(),
+            ValueKind::Name => "a lowercase DNS label".into(),
             ValueKind::NameOrAll => "a name, or `*` for all".into(),
             ValueKind::OneOf(words) => format!("one of {}", words.join(", ")),
             ValueKind::Integer { min, max } => {
