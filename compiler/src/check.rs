@@ -9,6 +9,7 @@ use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
 use crate::merge::{self, merge};
 use crate::resolve::{PresetIndex, Resolver};
+use crate::risk::RiskTable;
 use crate::schema::{self, NodeSchema};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, Document, Node};
@@ -44,6 +45,7 @@ pub struct Checked {
     pub features: Vec<Feature>,
     pub environments: Vec<EnvironmentView>,
     pub presets: PresetIndex,
+    pub risk: RiskTable,
 }
 
 impl Checked {
@@ -199,6 +201,35 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         })
         .collect();
 
+    let mut risk = RiskTable::default();
+    for parsed in &stdlib {
+        if let Some(doc) = &parsed.doc {
+            risk.extend_from(&doc.nodes);
+        }
+    }
+    if let Some(node) = ws_file
+        .doc
+        .as_ref()
+        .and_then(|d| d.nodes.iter().find(|n| n.name.value == "workspace"))
+    {
+        risk.extend_from(&node.children);
+    }
+
+    // Lint severities live in gantry.kdl: without it, lints would speak at the wrong volume.
+    let lints: Vec<&'static crate::lint::Rule> = if workspace_known {
+        crate::rules::lints().collect()
+    } else {
+        Vec::new()
+    };
+    diagnostics.extend(crate::lint::run(
+        &lints,
+        workspace.as_ref(),
+        &environments,
+        &presets,
+        &risk,
+        &sources,
+    ));
+
     diagnostics::sort_and_dedup(&mut diagnostics, &sources);
     Checked {
         sources,
@@ -207,6 +238,7 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         features,
         environments,
         presets,
+        risk,
     }
 }
 

@@ -16,3 +16,5 @@ pub mod validate;
 pub mod values;
 pub mod vfs;
 pub mod workspace;
+pub mod lint;
+pub mod risk;

@@ -49,7 +49,7 @@ pub fn parsed() -> &'static [ParsedStdlib] {
                 match syntax::parse(file, text) {
                     Ok(doc) => {
                         let mut diagnostics = Vec::new();
-                        validate(&doc, &schema::SPEC_FILE, &mut diagnostics);
+                        validate(&doc, &schema::STDLIB_FILE, &mut diagnostics);
                         ParsedStdlib {
                             doc: Some(doc),
                             diagnostics,

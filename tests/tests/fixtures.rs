@@ -8,7 +8,7 @@ use gantry_tests::{Fixture, actual};
 #[test]
 fn fixtures() {
     let mismatches = RefCell::new(Vec::new());
-    insta::glob!("../fixtures", "*/*.kdl", |path| {
+    insta::glob!("../fixtures", "*/*/*.kdl", |path| {
         let Some(fixture) = Fixture::load(path) else {
             return;
         };

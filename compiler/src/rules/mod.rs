@@ -1,54 +1,80 @@
-//! The registry of rule ids: every diagnostic gantry can give has one, stable across releases.
+//! Every rule gantry checks, each with a stable id: the errors of the language itself, and the
+//! lint rules, one file per rule under a folder per concern. A rule's doc comment is its
+//! documentation: `gantry explain ID` prints it and the editor shows it on hover.
+
+pub mod agents;
+pub mod deploy;
+pub mod environments;
+pub mod gates;
+pub mod language;
+pub mod observability;
+pub mod ownership;
+pub mod secrets;
 
 use crate::diagnostics::Severity;
+use crate::lint::Rule;
 
-/// Errors of the language itself: always errors, never silenced.
-pub const LANGUAGE: &[&str] = &[
-    "syntax",
-    "unknown-node",
-    "unknown-property",
-    "missing-required",
-    "invalid-value",
-    "invalid-name",
-    "duplicate-name",
-    "unresolved-reference",
-    "dependency-cycle",
-    "unknown-environment",
-    "unknown-preset",
-];
-
-/// Lint rules and their default severity.
-pub const LINTS: &[(&str, Severity)] = &[
-    ("service-without-slo", Severity::Error),
-    ("alert-without-runbook", Severity::Error),
-    ("feature-without-owner", Severity::Error),
-    ("slo-objective-unrealistic", Severity::Warning),
-    ("canary-without-rollback-trigger", Severity::Error),
-    ("rollback-trigger-without-telemetry", Severity::Error),
-    ("rollout-without-manual-override", Severity::Warning),
-    ("irreversible-without-human-gate", Severity::Error),
-    ("agent-can-bypass-gate", Severity::Error),
-    ("agent-without-budget", Severity::Error),
-    ("agent-budget-per-run-only", Severity::Error),
-    ("agent-unbounded-retry", Severity::Error),
-    ("agent-long-lived-credentials", Severity::Warning),
-    ("agent-wildcard-write", Severity::Error),
-    ("agent-without-rate-limit", Severity::Warning),
-    ("agent-data-without-pii-guardrail", Severity::Error),
-    ("agent-without-quality-slo", Severity::Warning),
-    ("secret-literal", Severity::Error),
-    ("secret-in-plain-env", Severity::Error),
-    ("image-without-digest", Severity::Warning),
-    ("unused-runbook", Severity::Warning),
-];
-
-pub fn is_lint(id: &str) -> bool {
-    LINTS.iter().any(|(l, _)| *l == id)
+/// Every lint rule, grouped by concern.
+pub fn lints() -> impl Iterator<Item = &'static Rule> {
+    [
+        ownership::RULES,
+        observability::RULES,
+        deploy::RULES,
+        gates::RULES,
+        agents::RULES,
+        secrets::RULES,
+        environments::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
+pub fn lint(id: &str) -> Option<&'static Rule> {
+    lints().find(|r| r.id == id)
+}
+
+pub fn is_lint(id: &str) -> bool {
+    lint(id).is_some()
+}
+
+/// The ids of the lint rules: stable names that specs and `gantry.kdl` refer to. A test keeps
+/// this list and the rules in step.
+pub const LINT_IDS: &[&str] = &[
+    "service-without-slo",
+    "alert-without-runbook",
+    "feature-without-owner",
+    "slo-objective-unrealistic",
+    "canary-without-rollback-trigger",
+    "rollback-trigger-without-telemetry",
+    "rollout-without-manual-override",
+    "irreversible-without-human-gate",
+    "agent-can-bypass-gate",
+    "agent-without-budget",
+    "agent-budget-per-run-only",
+    "agent-budget-over-cap",
+    "agent-unbounded-retry",
+    "agent-long-lived-credentials",
+    "agent-wildcard-write",
+    "agent-without-rate-limit",
+    "agent-data-without-pii-guardrail",
+    "agent-without-quality-slo",
+    "secret-literal",
+    "secret-in-plain-env",
+    "image-without-digest",
+    "unused-runbook",
+    "environment-drift",
+];
+
+/// Every id: the language's, then the lints'.
 pub fn all_ids() -> impl Iterator<Item = &'static str> {
-    LANGUAGE
-        .iter()
-        .copied()
-        .chain(LINTS.iter().map(|(id, _)| *id))
+    language::ERRORS.iter().map(|e| e.id).chain(LINT_IDS.iter().copied())
+}
+
+/// The documentation of any id, with its default severity.
+pub fn explain(id: &str) -> Option<(Severity, &'static str)> {
+    if let Some(e) = language::ERRORS.iter().find(|e| e.id == id) {
+        return Some((Severity::Error, e.doc));
+    }
+    lint(id).map(|r| (r.default, r.doc))
 }

@@ -7,10 +7,12 @@ mod agent;
 mod deploy;
 mod feature;
 mod observe;
+mod risk;
 mod service;
 mod workspace;
 
 pub use feature::{FEATURE, PRESET, SPEC_FILE};
+pub use risk::{CHANGES, RISK, RISK_KINDS, STDLIB_FILE};
 pub use workspace::WORKSPACE_FILE;
 
 /// What a value must be.

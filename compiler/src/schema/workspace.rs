@@ -29,6 +29,7 @@ pub static WORKSPACE: NodeSchema = NodeSchema {
         once(&FLAGS),
         once(&PROMETHEUS),
         once(&AGENT_CAPS),
+        many(&crate::schema::RISK),
     ],
     example: "workspace \"acme-shop\" { output \"generated\"; environment \"prod\" }",
     ..BLANK

@@ -1,0 +1,5 @@
+//! Lint rules: agents.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! Lint rules: deploy.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! Lint rules: environments.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];

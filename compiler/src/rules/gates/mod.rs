@@ -1,0 +1,5 @@
+//! Lint rules: gates.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];

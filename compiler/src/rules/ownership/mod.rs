@@ -1,0 +1,5 @@
+//! Lint rules: ownership.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! Lint rules: secrets.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&Rule] = &[];
