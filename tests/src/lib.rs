@@ -80,6 +80,13 @@ impl Fixture {
         check_files(self.workspace.clone(), self.specs.clone())
     }
 
+    /// Whether the case says it expects no diagnostic at all (`// expect: nothing`).
+    pub fn expects_nothing(&self) -> bool {
+        std::iter::once(&self.workspace)
+            .chain(&self.specs)
+            .any(|input| input.text.lines().any(|l| l.trim() == "// expect: nothing"))
+    }
+
     /// `(file, id, line, column)` of every `// expect: ID at LINE:COL` comment.
     pub fn expected(&self) -> BTreeSet<(String, String, usize, usize)> {
         let mut out = BTreeSet::new();
@@ -88,6 +95,9 @@ impl Fixture {
                 let Some(rest) = line.trim().strip_prefix("// expect:") else {
                     continue;
                 };
+                if rest.trim() == "nothing" {
+                    continue;
+                }
                 let (id, at) = rest
                     .trim()
                     .split_once(" at ")

@@ -1,5 +1,6 @@
 //! Every fixture under tests/fixtures/ gives exactly the diagnostics its `// expect:` comments
-//! name, rendered as its snapshot shows.
+//! name (none for `// expect: nothing`), rendered as its snapshot shows. Every rule has a folder
+//! of cases that make it fire and cases that pass.
 
 use std::cell::RefCell;
 
@@ -40,4 +41,37 @@ fn fixtures() {
         mismatches.len(),
         mismatches.join("\n")
     );
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_pass() {
+    let root = gantry_tests::repo_root().join("tests/fixtures");
+    let mut missing = Vec::new();
+    for id in gantry::rules::all_ids() {
+        let group = if gantry::rules::LINT_IDS.contains(&id) {
+            "rules"
+        } else {
+            "language"
+        };
+        let dir = root.join(group).join(id);
+        let cases: Vec<Fixture> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| Fixture::load(&e.path()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fires = cases
+            .iter()
+            .any(|c| c.expected().iter().any(|(_, rule, _, _)| rule == id));
+        let passes = cases.iter().any(Fixture::expects_nothing);
+        if !fires {
+            missing.push(format!("{group}/{id}: no case where it fires"));
+        }
+        if group == "rules" && !passes {
+            missing.push(format!("{group}/{id}: no case that passes"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }

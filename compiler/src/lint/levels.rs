@@ -29,10 +29,18 @@ pub struct Levels {
 }
 
 impl Levels {
-    pub fn new(workspace: Option<&Workspace>, features: &[Feature], presets: &PresetIndex) -> Levels {
+    pub fn new(
+        workspace: Option<&Workspace>,
+        features: &[Feature],
+        presets: &PresetIndex,
+    ) -> Levels {
         let mut ws = BTreeMap::new();
         if let Some(w) = workspace {
-            for (ids, level) in [(&w.lint.deny, Level::Deny), (&w.lint.warn, Level::Warn), (&w.lint.allow, Level::Allow)] {
+            for (ids, level) in [
+                (&w.lint.deny, Level::Deny),
+                (&w.lint.warn, Level::Warn),
+                (&w.lint.allow, Level::Allow),
+            ] {
                 for id in ids {
                     ws.insert(id.value.clone(), level);
                 }
@@ -41,7 +49,10 @@ impl Levels {
         let mut tiers = BTreeMap::new();
         let mut suppressed = BTreeMap::new();
         for feature in features {
-            let tier = feature.tier.as_ref().map_or(DEFAULT_TIER, |t| t.value.as_str());
+            let tier = feature
+                .tier
+                .as_ref()
+                .map_or(DEFAULT_TIER, |t| t.value.as_str());
             tiers.insert(feature.name.value.clone(), tier_levels(presets, tier));
             suppressed.insert(feature.name.value.clone(), suppressions(feature));
         }
@@ -64,7 +75,11 @@ impl Levels {
         if let Some(level) = self.workspace.get(rule.id) {
             return *level;
         }
-        if let Some(level) = self.tiers.get(&subject.feature).and_then(|t| t.get(rule.id)) {
+        if let Some(level) = self
+            .tiers
+            .get(&subject.feature)
+            .and_then(|t| t.get(rule.id))
+        {
             return *level;
         }
         match rule.default {

@@ -68,7 +68,10 @@ pub const LINT_IDS: &[&str] = &[
 
 /// Every id: the language's, then the lints'.
 pub fn all_ids() -> impl Iterator<Item = &'static str> {
-    language::ERRORS.iter().map(|e| e.id).chain(LINT_IDS.iter().copied())
+    language::ERRORS
+        .iter()
+        .map(|e| e.id)
+        .chain(LINT_IDS.iter().copied())
 }
 
 /// The documentation of any id, with its default severity.
@@ -77,4 +80,49 @@ pub fn explain(id: &str) -> Option<(Severity, &'static str)> {
         return Some((Severity::Error, e.doc));
     }
     lint(id).map(|r| (r.default, r.doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lint_id_has_its_rule_and_every_rule_its_id() {
+        for id in LINT_IDS {
+            assert!(lint(id).is_some(), "no rule implements `{id}`");
+        }
+        for rule in lints() {
+            assert!(
+                LINT_IDS.contains(&rule.id),
+                "`{}` is not in LINT_IDS",
+                rule.id
+            );
+            assert_eq!(
+                lints().filter(|r| r.id == rule.id).count(),
+                1,
+                "`{}` twice",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_full() {
+        let docs = lints()
+            .map(|r| (r.id, r.doc))
+            .chain(language::ERRORS.iter().map(|e| (e.id, e.doc)));
+        for (id, doc) in docs {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    doc.contains(section),
+                    "the documentation of `{id}` has no `{section}`"
+                );
+            }
+        }
+    }
 }

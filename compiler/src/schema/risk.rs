@@ -33,9 +33,21 @@ pub static RISK: NodeSchema = NodeSchema {
           specific row wins (one naming a `field` over one that does not).",
     args: &[arg("KIND", OneOf(RISK_KINDS), "What changes.")],
     props: &[
-        required("change", OneOf(CHANGES), "How it changes (`widen`/`narrow`: rights and budgets)."),
-        prop("field", Text, "The field that changes, when the row is about one (`image`, `engine`)."),
-        required("tier", OneOf(&["reversible", "irreversible"]), "Whether the change can be undone."),
+        required(
+            "change",
+            OneOf(CHANGES),
+            "How it changes (`widen`/`narrow`: rights and budgets).",
+        ),
+        prop(
+            "field",
+            Text,
+            "The field that changes, when the row is about one (`image`, `engine`).",
+        ),
+        required(
+            "tier",
+            OneOf(&["reversible", "irreversible"]),
+            "Whether the change can be undone.",
+        ),
         required("reason", Text, "Why, in a sentence a reviewer reads."),
     ],
     example: "risk \"datastore\" change=\"delete\" tier=\"irreversible\" reason=\"the data goes with it\"",
