@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
+use crate::graph::Graph;
 use crate::merge::{self, merge};
 use crate::resolve::{PresetIndex, Resolver};
 use crate::risk::RiskTable;
@@ -194,6 +195,7 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
                 diagnostics: &mut diagnostics,
             }
             .run();
+            diagnostics.extend(Graph::build(workspace.as_ref(), &features).cycles());
             EnvironmentView {
                 name: env.clone(),
                 features,

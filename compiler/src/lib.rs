@@ -18,3 +18,4 @@ pub mod validate;
 pub mod values;
 pub mod vfs;
 pub mod workspace;
+pub mod graph;

@@ -16,10 +16,11 @@ fn fixtures() {
         let checked = fixture.check();
         let expected = fixture.expected();
         let found = actual(&checked);
-        if expected.is_empty() {
-            mismatches
-                .borrow_mut()
-                .push(format!("{}: no `// expect:` comment", path.display()));
+        if expected.is_empty() && !fixture.expects_nothing() {
+            mismatches.borrow_mut().push(format!(
+                "{}: no `// expect:` comment (write `// expect: nothing` for a case that passes)",
+                path.display()
+            ));
         } else if found != expected {
             mismatches.borrow_mut().push(format!(
                 "{}:\n  missing:    {:?}\n  unexpected: {:?}",
