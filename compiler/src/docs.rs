@@ -144,6 +144,44 @@ fn section(
     }
 }
 
+/// The Markdown of `docs/rules.md`: every rule's documentation, as `gantry explain` prints it.
+pub fn rules_reference() -> String {
+    let mut out = String::from(
+        "# The gantry rules\n\n\
+         <!-- Generated from compiler/src/rules by `gantry docs`; do not edit by hand. -->\n\n\
+         Every diagnostic has a stable id. The errors of the language are always errors. Lint \
+         rules have a default severity that `gantry.kdl` changes for the whole workspace \
+         (`lint { deny \"ID\"; warn \"ID\"; allow \"ID\" }`), a tier changes for its features, \
+         and `allow \"ID\" reason=\"…\"` on a node silences for that node.\n\n\
+         | id | kind | default |\n|---|---|---|\n",
+    );
+    for e in crate::rules::language::ERRORS {
+        let _ = writeln!(out, "| [`{}`](#{}) | language | error |", e.id, e.id);
+    }
+    for rule in crate::rules::lints() {
+        let _ = writeln!(
+            out,
+            "| [`{}`](#{}) | lint | {} |",
+            rule.id,
+            rule.id,
+            rule.default.as_str()
+        );
+    }
+    out.push('\n');
+    let docs = crate::rules::language::ERRORS
+        .iter()
+        .map(|e| (e.id, e.doc))
+        .chain(crate::rules::lints().map(|r| (r.id, r.doc)));
+    for (id, doc) in docs {
+        let body = doc.trim_end().replace("\n## ", "\n### ");
+        let body = body
+            .strip_prefix("## ")
+            .map_or(body.clone(), |b| format!("### {b}"));
+        let _ = writeln!(out, "## {id}\n\n{body}\n");
+    }
+    out
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }

@@ -2,10 +2,13 @@
 
 pub mod ast;
 pub mod check;
+pub mod consequences;
 pub mod diagnostics;
 pub mod docs;
+pub mod graph;
 pub mod lint;
 pub mod merge;
+pub mod model;
 pub mod resolve;
 pub mod risk;
 pub mod rules;
@@ -18,4 +21,3 @@ pub mod validate;
 pub mod values;
 pub mod vfs;
 pub mod workspace;
-pub mod graph;

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use gantry::check::{Checked, check_path};
-use gantry::diagnostics::{Counts, HumanRenderer, render_json};
+use gantry::diagnostics::{Counts, HumanRenderer, render_github, render_json, render_sarif};
 use gantry::vfs::OsFs;
 
 use super::{Format, exit, use_color};
@@ -43,6 +43,8 @@ pub fn load(path: &Path) -> Result<Checked, u8> {
 pub fn report(checked: &Checked, format: Format) {
     match format {
         Format::Json => print!("{}", render_json(&checked.diagnostics, &checked.sources)),
+        Format::Sarif => print!("{}", render_sarif(&checked.diagnostics, &checked.sources)),
+        Format::Github => print!("{}", render_github(&checked.diagnostics, &checked.sources)),
         Format::Human => {
             let renderer = HumanRenderer::new(use_color());
             for d in &checked.diagnostics {

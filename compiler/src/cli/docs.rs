@@ -5,7 +5,10 @@ use std::path::Path;
 use super::exit;
 
 pub fn run(out: &Path, check: bool) -> u8 {
-    let files = [("language.md", gantry::docs::language_reference())];
+    let files = [
+        ("language.md", gantry::docs::language_reference()),
+        ("rules.md", gantry::docs::rules_reference()),
+    ];
     let mut stale = Vec::new();
     for (name, text) in files {
         let path = out.join(name);

@@ -5,6 +5,9 @@
 
 mod check;
 mod docs;
+mod explain;
+mod graph;
+mod stdlib;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,6 +34,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the documentation of a rule: what it checks, why, a failing and a passing example.
+    Explain {
+        /// A rule id, e.g. `agent-budget-per-run-only`.
+        id: String,
+    },
+    /// List every rule with its default severity.
+    Rules,
+    /// List the standard library's presets, or print one (`risk` prints the risk table).
+    Stdlib {
+        /// A preset name, e.g. `std/canary-standard`.
+        name: Option<String>,
+    },
+    /// Print the dependency graph, or what a change to an entity reaches.
+    Graph {
+        /// The workspace, or a folder or file inside it.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The environment whose graph to draw (default: the last one declared).
+        #[arg(long)]
+        env: Option<String>,
+        #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+        /// An entity (`payments/api`, `service:payments/api`, `datastore:checkout/orders`,
+        /// `team:payments`, `checkout`): list everything a change to it reaches.
+        #[arg(long)]
+        impact: Option<String>,
+    },
     /// Write the generated reference documentation (docs/language.md) from the schema.
     Docs {
         /// The folder to write into.
@@ -48,6 +78,10 @@ pub enum Format {
     Human,
     /// One JSON object per diagnostic, for tools.
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// Exit codes shared by every command.
@@ -60,6 +94,16 @@ pub mod exit {
 /// Whether to colour output written to stderr.
 pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Prints a check's errors (not its warnings) for a command that cannot go on with them.
+pub fn report_errors_only(checked: &gantry::check::Checked) {
+    let renderer = gantry::diagnostics::HumanRenderer::new(use_color());
+    for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", renderer.render(d, &checked.sources));
+    }
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: the workspace has {errors} error(s); `gantry check` shows every diagnostic");
 }
 
 pub fn run() -> ExitCode {
@@ -76,6 +120,15 @@ pub fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check { path, format } => check::run(&path, format),
+        Command::Explain { id } => explain::explain(&id),
+        Command::Rules => explain::list(),
+        Command::Stdlib { name } => stdlib::run(name.as_deref()),
+        Command::Graph {
+            path,
+            env,
+            format,
+            impact,
+        } => graph::run(&path, env.as_deref(), format, impact.as_deref()),
         Command::Docs { out, check } => docs::run(&out, check),
     };
     ExitCode::from(code)

@@ -19,13 +19,16 @@ pub enum Level {
 /// The tier a feature without `tier` gets.
 pub const DEFAULT_TIER: &str = "standard";
 
+/// A silenced rule: on the feature (`None`) or on one of its entities, and the rule id.
+type Suppressed = (Option<(&'static str, String)>, String);
+
 /// Severity settings for one environment.
 pub struct Levels {
     workspace: BTreeMap<String, Level>,
     /// Per feature: its tier's settings.
     tiers: BTreeMap<String, BTreeMap<String, Level>>,
     /// Per feature: the rules silenced on the feature and on each of its entities.
-    suppressed: BTreeMap<String, Vec<(Option<(&'static str, String)>, String)>>,
+    suppressed: BTreeMap<String, Vec<Suppressed>>,
 }
 
 impl Levels {
@@ -110,7 +113,7 @@ fn tier_levels(presets: &PresetIndex, tier: &str) -> BTreeMap<String, Level> {
     out
 }
 
-fn suppressions(feature: &Feature) -> Vec<(Option<(&'static str, String)>, String)> {
+fn suppressions(feature: &Feature) -> Vec<Suppressed> {
     let mut out = Vec::new();
     let mut add = |entity: Option<(&'static str, String)>, list: &[Suppression]| {
         for s in list {

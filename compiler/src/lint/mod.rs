@@ -4,7 +4,7 @@
 
 mod levels;
 
-pub use levels::{Level, Levels};
+pub use levels::{DEFAULT_TIER, Level, Levels};
 
 use crate::ast::{Feature, Workspace};
 use crate::check::EnvironmentView;

@@ -1,5 +1,7 @@
-//! Lint rules: environments.
+//! Lint rules that compare environments.
+
+mod environment_drift;
 
 use crate::lint::Rule;
 
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&environment_drift::ENVIRONMENT_DRIFT];

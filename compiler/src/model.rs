@@ -1,0 +1,155 @@
+//! The checked model of one environment: what every target and tool consumes. Features with
+//! their environment overlay and presets merged, references resolved, tier defaults applied,
+//! and the dependency graph. It holds no KDL type; every value keeps its span.
+
+use std::collections::BTreeMap;
+
+use crate::ast::{Feature, Replicas, Workspace};
+use crate::check::Checked;
+use crate::graph::Graph;
+use crate::lint::DEFAULT_TIER;
+use crate::resolve::PresetIndex;
+use crate::risk::RiskTable;
+use crate::source::Spanned;
+use crate::syntax::Node;
+
+/// What a tier gives the features that say nothing themselves.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TierDefaults {
+    pub name: String,
+    pub replicas_min: Option<u32>,
+    pub replicas_max: Option<u32>,
+    /// A PodDisruptionBudget bound: a count or a percentage such as `50%`.
+    pub min_available: Option<String>,
+    pub max_unavailable: Option<String>,
+    pub objective_min: Option<f64>,
+    pub objective_default: Option<f64>,
+    /// Who approves irreversible changes: `human` or `automated`.
+    pub irreversible_review: Option<String>,
+}
+
+impl TierDefaults {
+    pub fn from_presets(presets: &PresetIndex, tier: &str) -> TierDefaults {
+        let mut out = TierDefaults {
+            name: tier.to_string(),
+            ..TierDefaults::default()
+        };
+        let Some(body) = presets.get(tier).and_then(|p| p.body.as_ref()) else {
+            return out;
+        };
+        let child = |name: &str| body.children.iter().find(|c| c.name.value == name);
+        let int = |n: &Node, key: &str| {
+            n.props()
+                .find(|(k, _)| k.value == key)
+                .and_then(|(_, v)| match v.value {
+                    crate::syntax::RawValue::Integer(i) => u32::try_from(i).ok(),
+                    _ => None,
+                })
+        };
+        let num = |n: &Node, key: &str| {
+            n.props()
+                .find(|(k, _)| k.value == key)
+                .and_then(|(_, v)| match v.value {
+                    crate::syntax::RawValue::Integer(i) => Some(i as f64),
+                    crate::syntax::RawValue::Float(f) => Some(f),
+                    _ => None,
+                })
+        };
+        let text = |n: &Node, key: &str| {
+            n.props()
+                .find(|(k, _)| k.value == key)
+                .and_then(|(_, v)| v.value.as_str().map(str::to_string))
+        };
+        if let Some(r) = child("replicas") {
+            out.replicas_min = int(r, "min");
+            out.replicas_max = int(r, "max");
+        }
+        if let Some(d) = child("disruption-budget") {
+            out.min_available = text(d, "min-available");
+            out.max_unavailable = text(d, "max-unavailable");
+        }
+        if let Some(o) = child("objective") {
+            out.objective_min = num(o, "min");
+            out.objective_default = num(o, "default");
+        }
+        if let Some(g) = child("gate") {
+            out.irreversible_review = text(g, "irreversible");
+        }
+        out
+    }
+}
+
+/// One environment of a checked workspace, ready for the targets.
+#[derive(Debug)]
+pub struct Model<'a> {
+    pub workspace: &'a Workspace,
+    pub environment: &'a str,
+    pub features: Vec<Feature>,
+    /// Each feature's tier defaults, by feature name.
+    pub tiers: BTreeMap<String, TierDefaults>,
+    pub risk: &'a RiskTable,
+    pub presets: &'a PresetIndex,
+}
+
+impl<'a> Model<'a> {
+    /// The model of one environment of a workspace that checked without errors; `None` when the
+    /// workspace has errors, no gantry.kdl, or no such environment.
+    pub fn of(checked: &'a Checked, environment: &str) -> Option<Model<'a>> {
+        if checked.has_errors() {
+            return None;
+        }
+        let workspace = checked.workspace.as_ref()?;
+        let view = checked
+            .environments
+            .iter()
+            .find(|e| e.name == environment)?;
+        let mut tiers = BTreeMap::new();
+        let mut features = view.features.clone();
+        for feature in &mut features {
+            let tier = feature
+                .tier
+                .as_ref()
+                .map_or(DEFAULT_TIER, |t| t.value.as_str());
+            let defaults = TierDefaults::from_presets(&checked.presets, tier);
+            apply_tier(feature, &defaults);
+            tiers.insert(feature.name.value.clone(), defaults);
+        }
+        Some(Model {
+            workspace,
+            environment: &view.name,
+            features,
+            tiers,
+            risk: &checked.risk,
+            presets: &checked.presets,
+        })
+    }
+
+    pub fn graph(&self) -> Graph {
+        Graph::build(Some(self.workspace), &self.features)
+    }
+
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.name.value == name)
+    }
+}
+
+/// Services that do not say how many replicas they run get their tier's range. The span of a
+/// defaulted value is the feature's `tier` (or the feature's name, when the tier is implied).
+fn apply_tier(feature: &mut Feature, tier: &TierDefaults) {
+    let origin = feature.tier.as_ref().map_or(feature.name.span, |t| t.span);
+    for service in &mut feature.services {
+        let replicas = service.replicas.get_or_insert(Replicas {
+            min: None,
+            max: None,
+            target_cpu: None,
+            span: origin,
+        });
+        if replicas.min.is_none() {
+            replicas.min = tier.replicas_min.map(|v| Spanned::new(v, origin));
+        }
+        if replicas.max.is_none() {
+            let min = replicas.min.as_ref().map_or(0, |m| m.value);
+            replicas.max = tier.replicas_max.map(|v| Spanned::new(v.max(min), origin));
+        }
+    }
+}
