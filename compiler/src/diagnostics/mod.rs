@@ -1,10 +1,14 @@
 //! The one diagnostic type of the compiler, and its renderers (one file per output format).
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::render_github;
 pub use human::{HumanRenderer, render_human};
 pub use json::render_json;
+pub use sarif::render_sarif;
 
 use crate::source::{SourceMap, Span};
 
