@@ -145,3 +145,74 @@ fn the_design_checkout_feature_lowers_completely() {
     assert_eq!(objective("staging"), (Some(99.0), Some(1), true));
     assert_eq!(objective("prod"), (Some(99.9), Some(3), true));
 }
+
+/// A feature that uses `preset` the way its kind is used, clean of every rule otherwise.
+fn feature_using(kind: &str, preset: &str) -> String {
+    let deploy = match kind {
+        "deploy" => format!("deploy use=\"{preset}\" {{ manual-override team=\"payments\" }}"),
+        _ => String::new(),
+    };
+    let indicator = match kind {
+        "ratio" => format!("ratio preset=\"{preset}\""),
+        "latency" => format!("latency preset=\"{preset}\""),
+        _ => "ratio preset=\"std/http-availability\"".to_string(),
+    };
+    let tier = match kind {
+        "tier" => format!("tier \"{preset}\""),
+        _ => String::new(),
+    };
+    let agent = match kind {
+        "agent" => format!(
+            "agent \"bot\" use=\"{preset}\" {{\n        purpose \"Tests the preset\"\n        model \"claude-sonnet\" provider=\"anthropic\"\n    }}"
+        ),
+        _ => String::new(),
+    };
+    format!(
+        r#"feature "shop" {{
+    owner "payments"
+    {tier}
+    service "api" {{
+        image "registry.acme.example/api:1.0.0" digest="sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        port 8080
+        replicas min=3 max=6
+    }}
+    {deploy}
+    telemetry {{ metrics path="/metrics" port=9090; }}
+    slo "quality" objective=99.5 runbook="api-down" {{
+        {indicator}
+    }}
+    runbook "api-down" {{ summary "The API fails"; step "Roll back the last deploy"; }}
+    {agent}
+}}
+"#
+    )
+}
+
+#[test]
+fn every_preset_checks_cleanly_where_it_is_used() {
+    let workspace = gantry::check::Input {
+        name: "gantry.kdl".into(),
+        text: gantry_tests::read(&repo_root().join("tests/fixtures/rules/gantry.kdl")),
+    };
+    let checked = gantry::check::check_files(workspace.clone(), Vec::new());
+    let presets: Vec<(String, String)> = checked
+        .presets
+        .presets
+        .values()
+        .map(|p| (p.name.value.clone(), p.kind.as_ref().map(|k| k.value.clone()).unwrap_or_default()))
+        .collect();
+    assert!(presets.len() >= 15, "{presets:?}");
+    for (name, kind) in presets {
+        let spec = gantry::check::Input {
+            name: "shop.kdl".into(),
+            text: feature_using(&kind, &name),
+        };
+        let checked = gantry::check::check_files(workspace.clone(), vec![spec.clone()]);
+        assert!(
+            checked.diagnostics.is_empty(),
+            "preset `{name}` ({kind}) in\n{}\n{}",
+            spec.text,
+            render_human(&checked.diagnostics, &checked.sources)
+        );
+    }
+}
