@@ -109,7 +109,11 @@ impl EdgeKind {
     fn change_flows_backwards(self) -> bool {
         matches!(
             self,
-            EdgeKind::DependsOn | EdgeKind::Uses | EdgeKind::Measures | EdgeKind::Documents | EdgeKind::MayActOn
+            EdgeKind::DependsOn
+                | EdgeKind::Uses
+                | EdgeKind::Measures
+                | EdgeKind::Documents
+                | EdgeKind::MayActOn
         )
     }
 }
@@ -231,9 +235,15 @@ impl Graph {
             self.edge(team, feature, EdgeKind::Owns, Some(owner.span));
         }
         for s in &f.services {
-            let Some(from) = self.find(NodeKind::Service, &local(&s.name.value)) else { continue };
+            let Some(from) = self.find(NodeKind::Service, &local(&s.name.value)) else {
+                continue;
+            };
             for dep in &s.depends_on {
-                let target = format!("{}/{}", dep.value.feature.as_deref().unwrap_or(fname), dep.value.name);
+                let target = format!(
+                    "{}/{}",
+                    dep.value.feature.as_deref().unwrap_or(fname),
+                    dep.value.name
+                );
                 if let Some(to) = self.find(NodeKind::Service, &target) {
                     self.edge(from, to, EdgeKind::DependsOn, Some(dep.span));
                 }
@@ -247,13 +257,25 @@ impl Graph {
             }
         }
         let only_service = (f.services.len() == 1).then(|| f.services[0].name.value.clone());
-        let slo_service = |slo: &crate::ast::Slo| slo.service.as_ref().map(|s| s.value.clone()).or(only_service.clone());
+        let slo_service = |slo: &crate::ast::Slo| {
+            slo.service
+                .as_ref()
+                .map(|s| s.value.clone())
+                .or(only_service.clone())
+        };
         for slo in &f.slos {
-            let Some(from) = self.find(NodeKind::Slo, &local(&slo.name.value)) else { continue };
+            let Some(from) = self.find(NodeKind::Slo, &local(&slo.name.value)) else {
+                continue;
+            };
             if let Some(service) = slo_service(slo)
                 && let Some(to) = self.find(NodeKind::Service, &local(&service))
             {
-                self.edge(from, to, EdgeKind::Measures, slo.service.as_ref().map(|s| s.span));
+                self.edge(
+                    from,
+                    to,
+                    EdgeKind::Measures,
+                    slo.service.as_ref().map(|s| s.span),
+                );
             }
             if let Some(runbook) = &slo.runbook
                 && let Some(rb) = self.find(NodeKind::Runbook, &local(&runbook.value))
@@ -291,7 +313,9 @@ impl Graph {
                     vec![name.value.clone()]
                 };
                 for trigger in triggers {
-                    let Some(from) = self.find(kind, &local(&trigger)) else { continue };
+                    let Some(from) = self.find(kind, &local(&trigger)) else {
+                        continue;
+                    };
                     for service in &services {
                         if let Some(to) = self.find(NodeKind::Service, &local(service)) {
                             self.edge(from, to, EdgeKind::TriggersRollback, Some(name.span));
@@ -301,7 +325,9 @@ impl Graph {
             }
         }
         for agent in &f.agents {
-            let Some(from) = self.find(NodeKind::Agent, &local(&agent.name.value)) else { continue };
+            let Some(from) = self.find(NodeKind::Agent, &local(&agent.name.value)) else {
+                continue;
+            };
             if let Some(owner) = &agent.owner
                 && let Some(team) = self.find(NodeKind::Team, &owner.value)
             {
@@ -313,7 +339,11 @@ impl Graph {
                 self.edge(rb, from, EdgeKind::Documents, Some(runbook.span));
             }
             let mut targets: BTreeSet<(NodeKind, String)> = BTreeSet::new();
-            for rule in agent.rules.iter().filter(|r| r.effect == crate::ast::Effect::Allow) {
+            for rule in agent
+                .rules
+                .iter()
+                .filter(|r| r.effect == crate::ast::Effect::Allow)
+            {
                 for resource in &rule.resources {
                     let kind = match resource.value.kind {
                         ResourceKind::K8s => NodeKind::Service,
@@ -325,7 +355,10 @@ impl Graph {
                     };
                     match &resource.value.target {
                         Target::One { feature, name } => {
-                            targets.insert((kind, format!("{}/{name}", feature.as_deref().unwrap_or(fname))));
+                            targets.insert((
+                                kind,
+                                format!("{}/{name}", feature.as_deref().unwrap_or(fname)),
+                            ));
                         }
                         Target::All { feature } => {
                             let target_feature = feature.as_deref().unwrap_or(fname);
@@ -344,7 +377,9 @@ impl Graph {
             }
         }
         for gate in &f.gates {
-            let Some(to) = self.find(NodeKind::Gate, &local(&gate.name.value)) else { continue };
+            let Some(to) = self.find(NodeKind::Gate, &local(&gate.name.value)) else {
+                continue;
+            };
             for approval in &gate.approvals {
                 if let Some(team) = self.find(NodeKind::Team, &approval.team.value) {
                     self.edge(team, to, EdgeKind::Approves, Some(approval.team.span));
@@ -361,14 +396,17 @@ impl Graph {
         );
         let mut out = Vec::new();
         for component in petgraph::algo::tarjan_scc(&services) {
-            let is_cycle = component.len() > 1
-                || services.find_edge(component[0], component[0]).is_some();
+            let is_cycle =
+                component.len() > 1 || services.find_edge(component[0], component[0]).is_some();
             if !is_cycle {
                 continue;
             }
             let members: BTreeSet<NodeIndex> = component.iter().copied().collect();
             // Walk the cycle from its smallest member so the report is stable.
-            let start = *members.iter().min_by_key(|i| services[**i].name.clone()).unwrap_or(&component[0]);
+            let start = *members
+                .iter()
+                .min_by_key(|i| services[**i].name.clone())
+                .unwrap_or(&component[0]);
             let mut path = vec![start];
             let mut edges = Vec::new();
             let mut current = start;
@@ -394,7 +432,9 @@ impl Graph {
                 let (from, to) = services.edge_endpoints(*e)?;
                 Some((services[*e].span?, &services[from].name, &services[to].name))
             });
-            let Some((first_span, from, to)) = spans.next() else { continue };
+            let Some((first_span, from, to)) = spans.next() else {
+                continue;
+            };
             let mut d = Diagnostic::error(
                 "dependency-cycle",
                 first_span,
@@ -434,7 +474,10 @@ impl Graph {
                     (Some(one), None) => Ok(*one),
                     _ => Err(format!(
                         "`{text}` is ambiguous: {}",
-                        many.iter().map(|i| self.graph[*i].id()).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|i| self.graph[*i].id())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 }
             }
@@ -446,7 +489,9 @@ impl Graph {
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
         match crate::suggest::did_you_mean(text, names.iter().copied()) {
             Some(s) => format!("nothing named `{text}` in the graph; did you mean `{s}`?"),
-            None => format!("nothing named `{text}` in the graph (write e.g. `service:FEATURE/NAME`)"),
+            None => {
+                format!("nothing named `{text}` in the graph (write e.g. `service:FEATURE/NAME`)")
+            }
         }
     }
 
@@ -493,7 +538,13 @@ impl Graph {
         let mut edges: Vec<(String, EdgeKind, String)> = self
             .graph
             .edge_references()
-            .map(|e| (self.graph[e.source()].id(), e.weight().kind, self.graph[e.target()].id()))
+            .map(|e| {
+                (
+                    self.graph[e.source()].id(),
+                    e.weight().kind,
+                    self.graph[e.target()].id(),
+                )
+            })
             .collect();
         edges.sort();
         edges.dedup();
@@ -514,7 +565,12 @@ impl Graph {
             out.push_str(&format!("    {}[\"{label}\"]\n", ids[&e.id()]));
         }
         for (from, kind, to) in self.sorted_edges() {
-            out.push_str(&format!("    {} -->|{}| {}\n", ids[&from], kind.as_str(), ids[&to]));
+            out.push_str(&format!(
+                "    {} -->|{}| {}\n",
+                ids[&from],
+                kind.as_str(),
+                ids[&to]
+            ));
         }
         out
     }
@@ -615,6 +671,9 @@ fn entity_names<'a>(features: &'a [Feature], feature: &str, kind: NodeKind) -> V
 
 /// A DOT string literal: quoted, with quotes, backslashes and newlines escaped.
 fn dot_string(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
     format!("\"{escaped}\"")
 }

@@ -21,6 +21,8 @@ enum Identity {
     Single,
     /// A named entity (`service "api"`): matched by node name and first argument.
     Named,
+    /// A repeated child named by a property (`deploy service="api"`): matched by its value.
+    KeyedBy(&'static str),
     /// A repeated child with arguments (`allow "read" "k8s:*"`): matched when all arguments are
     /// equal, so other ones are added.
     ByArguments,
@@ -32,6 +34,7 @@ fn identity_of(node: &Node, schema: Option<&crate::schema::Child>) -> Identity {
     match schema {
         Some(c) if c.repeat != Repeat::Many => Identity::Single,
         Some(c) if c.node.unique_name => Identity::Named,
+        Some(c) if c.node.key_property.is_some() => Identity::KeyedBy(c.node.key_property.unwrap_or_default()),
         _ if node.args().next().is_some() => Identity::ByArguments,
         _ => Identity::List,
     }
@@ -42,6 +45,10 @@ fn identity_key(node: &Node, identity: Identity) -> Vec<String> {
     match identity {
         Identity::Single | Identity::List => Vec::new(),
         Identity::Named => args.take(1).collect(),
+        Identity::KeyedBy(key) => vec![format!(
+            "{:?}",
+            node.props().filter(|(k, _)| k.value == key).map(|(_, v)| &v.value).last()
+        )],
         Identity::ByArguments => args.collect(),
     }
 }
@@ -74,8 +81,14 @@ pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) 
         };
         match out.children.iter_mut().find(|n| matches(n)) {
             Some(existing) => {
+                // A single child given another value (`image "api:nightly"` over
+                // `image "api:1.4.2" digest=…`) is another thing: its properties described the
+                // old value, so it is replaced, not merged.
+                let new_value = identity == Identity::Single
+                    && child.args().next().is_some()
+                    && child.args().map(|a| &a.value).ne(existing.args().map(|a| &a.value));
                 *existing = match (mode, child_schema) {
-                    (Mode::Overlay, Some(c)) => merge(existing, child, c.node, mode),
+                    (Mode::Overlay, Some(c)) if !new_value => merge(existing, child, c.node, mode),
                     _ => child.clone(),
                 };
             }
@@ -137,6 +150,23 @@ mod tests {
             ["port Integer(80)", "replicas max=Integer(6) min=Integer(1)"]
         );
         assert_eq!(names(&merged)[1], "slo String(\"a\") objective=Float(99.0)");
+    }
+
+    #[test]
+    fn a_new_value_replaces_a_single_child_and_deploys_match_by_service() {
+        let base = node(
+            r#"feature "f" { service "api" { image "api:1" digest="sha256:x"; replicas min=2 }; deploy service="api" strategy="canary"; deploy service="worker" strategy="rolling" }"#,
+        );
+        let over = node(r#"env "staging" { service "api" { image "api:nightly" }; deploy service="api" strategy="rolling" }"#);
+        let merged = merge(&base, &over, &FEATURE, Mode::Overlay);
+        assert_eq!(names(&merged.children[0]), ["image String(\"api:nightly\")", "replicas min=Integer(2)"]);
+        assert_eq!(
+            names(&merged)[1..],
+            [
+                "deploy service=String(\"api\") strategy=String(\"rolling\")",
+                "deploy service=String(\"worker\") strategy=String(\"rolling\")"
+            ]
+        );
     }
 
     #[test]

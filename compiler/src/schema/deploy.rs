@@ -28,6 +28,7 @@ pub static DEPLOY: NodeSchema = NodeSchema {
         once(&APPROVE),
         many(&ALLOW_RULE),
     ],
+    key_property: Some("service"),
     example: "deploy strategy=\"canary\" { step weight=20 pause=\"10m\"; rollback-when slo=\"availability\" }",
     ..BLANK
 };

@@ -171,6 +171,9 @@ pub struct NodeSchema {
     pub one_of_children: &'static [&'static str],
     /// Names (first arguments) must be unique among siblings of this node name.
     pub unique_name: bool,
+    /// For a repeated node without a name: the property that tells one from another when
+    /// merging (`deploy service="api"`).
+    pub key_property: Option<&'static str>,
     /// A short example of the node, for the language reference.
     pub example: &'static str,
 }
@@ -262,6 +265,7 @@ pub(crate) const BLANK: NodeSchema = NodeSchema {
     children: &[],
     one_of_children: &[],
     unique_name: false,
+    key_property: None,
     example: "",
 };
 

@@ -108,6 +108,7 @@ pub static SLO: NodeSchema = NodeSchema {
     one_of_children: &["ratio", "latency"],
     unique_name: true,
     example: "slo \"availability\" objective=99.9 runbook=\"api-down\" { ratio preset=\"std/http-availability\" }",
+    ..BLANK
 };
 
 pub static RATIO: NodeSchema = NodeSchema {
