@@ -226,6 +226,7 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
     diagnostics.extend(crate::lint::run(
         &lints,
         workspace.as_ref(),
+        &features,
         &environments,
         &presets,
         &risk,

@@ -3,6 +3,7 @@
 //! tier and the node's own `allow` settle on.
 
 mod levels;
+pub mod origin;
 
 pub use levels::{DEFAULT_TIER, Level, Levels};
 
@@ -112,6 +113,8 @@ pub struct LintContext<'a> {
     pub features: &'a [Feature],
     /// Every environment, for rules that compare them.
     pub environments: &'a [EnvironmentView],
+    /// The features as written, before merging: see [`origin`].
+    pub written: &'a [Feature],
     pub presets: &'a PresetIndex,
     pub risk: &'a RiskTable,
     pub sources: &'a SourceMap,
@@ -149,9 +152,11 @@ pub fn about_deploy(feature: &Feature, index: usize) -> Subject {
 
 /// Runs every rule over every environment and returns the diagnostics at their settled
 /// severities. A finding repeated by several environments is reported once.
+#[allow(clippy::too_many_arguments)] // every input of a check, named
 pub fn run(
     rules: &[&'static Rule],
     workspace: Option<&Workspace>,
+    written: &[Feature],
     environments: &[EnvironmentView],
     presets: &PresetIndex,
     risk: &RiskTable,
@@ -164,6 +169,7 @@ pub fn run(
             environment: &env.name,
             features: &env.features,
             environments,
+            written,
             presets,
             risk,
             sources,

@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity;
+use crate::lint::origin::{self, Written};
 use crate::lint::{Finding, LintContext, about};
-use crate::rules::observability::origin::{self, Written};
 
 crate::declare_rule! {
     /// ## What it does

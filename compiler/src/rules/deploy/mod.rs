@@ -6,8 +6,8 @@ mod image_without_digest;
 mod rollout_without_manual_override;
 
 use crate::ast::{Deploy, Feature};
+use crate::lint::origin::{self, Written};
 use crate::lint::{LintContext, Rule};
-use crate::rules::observability::origin::{self, Written};
 use crate::source::{Span, Spanned};
 
 pub static RULES: &[&Rule] = &[

@@ -3,7 +3,7 @@ use crate::diagnostics::Severity;
 use crate::lint::{Finding, LintContext, about_deploy};
 use crate::source::Span;
 
-use super::origin::{self, Written};
+use crate::lint::origin::{self, Written};
 
 crate::declare_rule! {
     /// ## What it does
@@ -165,12 +165,12 @@ fn deploy_finding<'a>(
 /// Where a trigger is pointed at: its own `slo=`, or the deploy's `use=` when a preset wrote it
 /// (the preset's `slo=` then shows too); a trigger in an overlay's deploy also shows the base
 /// deploy that the overlay's replaces.
-fn locate(
-    cx: &LintContext,
+fn locate<'a>(
+    cx: &LintContext<'a>,
     feature: &Feature,
     deploy: &Deploy,
     trigger: &Name,
-    written: &mut Option<Written>,
+    written: &mut Option<Written<'a>>,
 ) -> (Span, Vec<(Span, String)>) {
     if let Some(preset) = origin::preset_at(cx, trigger.span) {
         let text = format!(

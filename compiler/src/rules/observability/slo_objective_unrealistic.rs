@@ -4,7 +4,7 @@ use crate::lint::{Finding, LintContext, about};
 use crate::source::Spanned;
 use crate::values::Duration;
 
-use super::origin::{self, Written};
+use crate::lint::origin::{self, Written};
 
 crate::declare_rule! {
     /// ## What it does

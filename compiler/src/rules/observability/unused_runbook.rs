@@ -3,7 +3,7 @@ use crate::diagnostics::Severity;
 use crate::lint::{Finding, LintContext, about};
 use crate::suggest::did_you_mean;
 
-use super::origin;
+use crate::lint::origin;
 
 crate::declare_rule! {
     /// ## What it does

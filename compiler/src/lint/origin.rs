@@ -1,0 +1,101 @@
+//! Where a value of a merged feature was written. Rules see each feature with its environment's
+//! overlay and its presets merged in, and every merged value keeps the span it was written at:
+//! in the feature, inside one of its `env "NAME" { … }` blocks, or in a preset (often in another
+//! file, such as `<stdlib>/deploy.kdl`). A finding about a value that came from an overlay or a
+//! preset shows both places.
+
+use crate::ast::{Feature, Name, Preset};
+use crate::source::Span;
+
+use super::LintContext;
+
+/// Whether `outer` holds all of `inner`.
+pub fn contains(outer: Span, inner: Span) -> bool {
+    outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The preset whose text holds `span`.
+pub fn preset_at<'a>(cx: &LintContext<'a>, span: Span) -> Option<&'a Preset> {
+    cx.presets.presets.values().find(|p| contains(p.span, span))
+}
+
+/// The feature as its author wrote it, before overlays and presets are merged: merging moves the
+/// name of an entity an overlay adjusts into the overlay, so only the written feature says where
+/// the overlays are.
+pub struct Written<'a> {
+    feature: Option<&'a Feature>,
+}
+
+impl<'a> Written<'a> {
+    pub fn of(cx: &LintContext<'a>, feature: &Feature) -> Written<'a> {
+        Written {
+            feature: cx
+                .written
+                .iter()
+                .find(|f| f.name.value == feature.name.value && f.file == feature.file),
+        }
+    }
+
+    /// The environment whose overlay holds `span`, with the span of its name.
+    pub fn overlay_at(&self, span: Span) -> Option<Name> {
+        self.feature?
+            .envs
+            .iter()
+            .find(|e| contains(e.node.span, span))
+            .map(|e| e.name.clone())
+    }
+
+    /// The name of `kind "name"` where the base of the feature defines it.
+    pub fn base_name(&self, kind: &str, name: &str) -> Option<Span> {
+        let f = self.feature?;
+        let find =
+            |names: Vec<&'a Name>| names.into_iter().find(|n| n.value == name).map(|n| n.span);
+        match kind {
+            "service" => find(f.services.iter().map(|e| &e.name).collect()),
+            "datastore" => find(f.datastores.iter().map(|e| &e.name).collect()),
+            "secret" => find(f.secrets.iter().map(|e| &e.name).collect()),
+            "flag" => find(f.flags.iter().map(|e| &e.name).collect()),
+            "slo" => find(f.slos.iter().map(|e| &e.name).collect()),
+            "alert" => find(f.alerts.iter().map(|e| &e.name).collect()),
+            "runbook" => find(f.runbooks.iter().map(|e| &e.name).collect()),
+            "agent" => find(f.agents.iter().map(|e| &e.name).collect()),
+            "gate" => find(f.gates.iter().map(|e| &e.name).collect()),
+            _ => None,
+        }
+    }
+
+    /// The `deploy` keyword of the base's deploy for `service` (`None`: the deploy for every
+    /// service).
+    pub fn base_deploy(&self, service: Option<&str>) -> Option<Span> {
+        self.feature?
+            .deploys
+            .iter()
+            .find(|d| d.service.as_ref().map(|s| s.value.as_str()) == service)
+            .map(|d| d.keyword)
+    }
+}
+
+/// Where to point at an entity of a merged feature, given its merged name: its name in the base
+/// when the base defines it, so that every environment reports it at the same place; else where
+/// an overlay adds it, with a second label on that overlay's environment.
+pub fn entity(
+    cx: &LintContext,
+    feature: &Feature,
+    kind: &str,
+    name: &Name,
+) -> (Span, Option<(Span, String)>) {
+    if preset_at(cx, name.span).is_some() || name.span.file != feature.file {
+        return (name.span, None);
+    }
+    let written = Written::of(cx, feature);
+    let Some(env) = written.overlay_at(name.span) else {
+        return (name.span, None);
+    };
+    match written.base_name(kind, &name.value) {
+        Some(base) => (base, None),
+        None => (
+            name.span,
+            Some((env.span, format!("only `{}` has this {kind}", env.value))),
+        ),
+    }
+}
