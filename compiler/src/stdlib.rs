@@ -13,6 +13,7 @@ pub const FILES: &[(&str, &str)] = &[
         "<stdlib>/agents.kdl",
         include_str!("../../stdlib/agents.kdl"),
     ),
+    ("<stdlib>/risk.kdl", include_str!("../../stdlib/risk.kdl")),
 ];
 
 /// Whether a file name is a stdlib file.

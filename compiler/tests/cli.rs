@@ -130,3 +130,128 @@ fn the_output_folder_and_ignored_files_are_not_specs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn explain_prints_a_rules_documentation_and_suggests_on_a_typo() {
+    let out = gantry(&["explain", "agent-budget-per-run-only"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("# agent-budget-per-run-only (lint rule, error by default)"),
+        "{text}"
+    );
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+    ] {
+        assert!(text.contains(section), "{text}");
+    }
+    let out = gantry(&["explain", "syntax"], &repo());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error of the language"));
+    let out = gantry(&["explain", "agent-without-budgt"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `agent-without-budget`?"));
+}
+
+#[test]
+fn rules_lists_every_id_with_its_severity() {
+    let out = gantry(&["rules"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in gantry::rules::all_ids() {
+        assert!(text.contains(id), "`{id}` missing from:\n{text}");
+    }
+    assert!(
+        text.contains("image-without-digest                 warning"),
+        "{text}"
+    );
+}
+
+#[test]
+fn graph_draws_and_answers_impact_queries() {
+    let out = gantry(
+        &["graph", "examples/checkout", "--format", "mermaid"],
+        &repo(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("graph LR"));
+    let out = gantry(
+        &["graph", "examples/checkout", "--impact", "payments/api"],
+        &repo(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("service:checkout/api") && text.contains("depends on service:payments/api"),
+        "{text}"
+    );
+    let out = gantry(
+        &["graph", "examples/checkout", "--impact", "payments/apj"],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = gantry(
+        &[
+            "graph",
+            "examples/checkout",
+            "--format",
+            "json",
+            "--env",
+            "staging",
+        ],
+        &repo(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON graph");
+    assert!(json["nodes"].as_array().is_some_and(|n| n.len() > 10));
+}
+
+#[test]
+fn sarif_and_github_formats() {
+    let dir = workspace(
+        "cli-ci-formats",
+        &[
+            ("gantry.kdl", WORKSPACE),
+            (
+                "shop.kdl",
+                "feature \"shop\" {\n    owner \"payments\"\n    tier \"critcal\"\n}\n",
+            ),
+        ],
+    );
+    let out = gantry(&["check", "--format", "sarif", "."], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "unknown-preset");
+    let out = gantry(&["check", "--format", "github", "."], &dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("::error file=shop.kdl,line=3,col=10,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stdlib_lists_and_prints_presets() {
+    let out = gantry(&["stdlib"], &repo());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("std/canary-standard") && text.contains("critical"),
+        "{text}"
+    );
+    let out = gantry(&["stdlib", "std/canary-standard"], &repo());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("preset \"std/canary-standard\"") && text.contains("step weight=25"),
+        "{text}"
+    );
+    let out = gantry(&["stdlib", "risk"], &repo());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("risk \"datastore\" change=\"delete\""));
+    let out = gantry(&["stdlib", "std/canary-standrd"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -199,7 +199,12 @@ fn every_preset_checks_cleanly_where_it_is_used() {
         .presets
         .presets
         .values()
-        .map(|p| (p.name.value.clone(), p.kind.as_ref().map(|k| k.value.clone()).unwrap_or_default()))
+        .map(|p| {
+            (
+                p.name.value.clone(),
+                p.kind.as_ref().map(|k| k.value.clone()).unwrap_or_default(),
+            )
+        })
         .collect();
     assert!(presets.len() >= 15, "{presets:?}");
     for (name, kind) in presets {
@@ -215,4 +220,26 @@ fn every_preset_checks_cleanly_where_it_is_used() {
             render_human(&checked.diagnostics, &checked.sources)
         );
     }
+}
+
+#[test]
+fn the_risk_table_is_loaded_and_grades() {
+    let checked = gantry::check::check_files(
+        gantry::check::Input {
+            name: "gantry.kdl".into(),
+            text: "workspace \"w\" {\n    risk \"flag\" change=\"delete\" tier=\"irreversible\" reason=\"our flags gate migrations\"\n}\n".into(),
+        },
+        Vec::new(),
+    );
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    assert!(checked.risk.rows.len() > 30);
+    use gantry::risk::RiskTier::*;
+    let grade = |kind, change, field| checked.risk.grade(kind, change, field).tier;
+    assert_eq!(grade("datastore", "delete", None), Irreversible);
+    assert_eq!(grade("service", "update", Some("image")), Reversible);
+    assert_eq!(grade("datastore", "update", Some("backup")), Irreversible);
+    // The workspace's row overrides the stdlib's.
+    assert_eq!(grade("flag", "delete", None), Irreversible);
+    // What no row covers needs a human.
+    assert_eq!(grade("service", "widen", None), Irreversible);
 }
