@@ -34,7 +34,9 @@ fn identity_of(node: &Node, schema: Option<&crate::schema::Child>) -> Identity {
     match schema {
         Some(c) if c.repeat != Repeat::Many => Identity::Single,
         Some(c) if c.node.unique_name => Identity::Named,
-        Some(c) if c.node.key_property.is_some() => Identity::KeyedBy(c.node.key_property.unwrap_or_default()),
+        Some(c) if c.node.key_property.is_some() => {
+            Identity::KeyedBy(c.node.key_property.unwrap_or_default())
+        }
         _ if node.args().next().is_some() => Identity::ByArguments,
         _ => Identity::List,
     }
@@ -47,7 +49,10 @@ fn identity_key(node: &Node, identity: Identity) -> Vec<String> {
         Identity::Named => args.take(1).collect(),
         Identity::KeyedBy(key) => vec![format!(
             "{:?}",
-            node.props().filter(|(k, _)| k.value == key).map(|(_, v)| &v.value).last()
+            node.props()
+                .filter(|(k, _)| k.value == key)
+                .map(|(_, v)| &v.value)
+                .last()
         )],
         Identity::ByArguments => args.collect(),
     }
@@ -86,7 +91,10 @@ pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) 
                 // old value, so it is replaced, not merged.
                 let new_value = identity == Identity::Single
                     && child.args().next().is_some()
-                    && child.args().map(|a| &a.value).ne(existing.args().map(|a| &a.value));
+                    && child
+                        .args()
+                        .map(|a| &a.value)
+                        .ne(existing.args().map(|a| &a.value));
                 *existing = match (mode, child_schema) {
                     (Mode::Overlay, Some(c)) if !new_value => merge(existing, child, c.node, mode),
                     _ => child.clone(),
@@ -157,9 +165,14 @@ mod tests {
         let base = node(
             r#"feature "f" { service "api" { image "api:1" digest="sha256:x"; replicas min=2 }; deploy service="api" strategy="canary"; deploy service="worker" strategy="rolling" }"#,
         );
-        let over = node(r#"env "staging" { service "api" { image "api:nightly" }; deploy service="api" strategy="rolling" }"#);
+        let over = node(
+            r#"env "staging" { service "api" { image "api:nightly" }; deploy service="api" strategy="rolling" }"#,
+        );
         let merged = merge(&base, &over, &FEATURE, Mode::Overlay);
-        assert_eq!(names(&merged.children[0]), ["image String(\"api:nightly\")", "replicas min=Integer(2)"]);
+        assert_eq!(
+            names(&merged.children[0]),
+            ["image String(\"api:nightly\")", "replicas min=Integer(2)"]
+        );
         assert_eq!(
             names(&merged)[1..],
             [
