@@ -255,3 +255,28 @@ fn stdlib_lists_and_prints_presets() {
     let out = gantry(&["stdlib", "std/canary-standrd"], &repo());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn warnings_alone_exit_zero_and_lint_levels_come_from_gantry_kdl() {
+    let spec = r#"feature "shop" {
+    owner "payments"
+    service "api" {
+        image "registry.acme.example/api:1.0.0"
+        port 8080
+    }
+    telemetry { metrics path="/metrics" port=9090; }
+    slo "availability" objective=99.9 runbook="api-down" { ratio preset="std/http-availability"; }
+    runbook "api-down" { summary "The API fails"; step "Roll back"; }
+}
+"#;
+    let dir = workspace("cli-warnings", &[("gantry.kdl", WORKSPACE), ("shop.kdl", spec)]);
+    let out = gantry(&["check", "."], &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("image-without-digest") && stderr.contains("0 errors, 1 warning"), "{stderr}");
+
+    let strict = "workspace \"w\" {\n    team \"payments\"\n    lint { deny \"image-without-digest\"; }\n}\n";
+    let dir = workspace("cli-deny", &[("gantry.kdl", strict), ("shop.kdl", spec)]);
+    let out = gantry(&["check", "."], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
