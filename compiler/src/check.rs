@@ -223,14 +223,21 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
     } else {
         Vec::new()
     };
+    let documents: Vec<&Document> = std::iter::once(&ws_file)
+        .chain(&specs)
+        .filter_map(|p| p.doc.as_ref())
+        .collect();
     diagnostics.extend(crate::lint::run(
         &lints,
-        workspace.as_ref(),
-        &features,
-        &environments,
-        &presets,
-        &risk,
-        &sources,
+        &crate::lint::Inputs {
+            workspace: workspace.as_ref(),
+            written: &features,
+            documents: &documents,
+            environments: &environments,
+            presets: &presets,
+            risk: &risk,
+            sources: &sources,
+        },
     ));
 
     diagnostics::sort_and_dedup(&mut diagnostics, &sources);

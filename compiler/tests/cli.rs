@@ -269,14 +269,25 @@ fn warnings_alone_exit_zero_and_lint_levels_come_from_gantry_kdl() {
     runbook "api-down" { summary "The API fails"; step "Roll back"; }
 }
 "#;
-    let dir = workspace("cli-warnings", &[("gantry.kdl", WORKSPACE), ("shop.kdl", spec)]);
+    let dir = workspace(
+        "cli-warnings",
+        &[("gantry.kdl", WORKSPACE), ("shop.kdl", spec)],
+    );
     let out = gantry(&["check", "."], &dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("image-without-digest") && stderr.contains("0 errors, 1 warning"), "{stderr}");
+    assert!(
+        stderr.contains("image-without-digest") && stderr.contains("0 errors, 1 warning"),
+        "{stderr}"
+    );
 
     let strict = "workspace \"w\" {\n    team \"payments\"\n    lint { deny \"image-without-digest\"; }\n}\n";
     let dir = workspace("cli-deny", &[("gantry.kdl", strict), ("shop.kdl", spec)]);
     let out = gantry(&["check", "."], &dir);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -25,7 +25,7 @@ fn example_files() -> Vec<PathBuf> {
 
 /// Checks `text` as a spec file (or as gantry.kdl) and fails the test on a panic.
 fn check_survives(name: &str, text: &str, as_workspace: bool) {
-    let workspace = read(&repo_root().join("tests/fixtures/gantry.kdl"));
+    let workspace = read(&repo_root().join("tests/fixtures/language/gantry.kdl"));
     let input = |name: &str, text: &str| Input {
         name: name.to_string(),
         text: text.to_string(),

@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Label, Severity};
 use crate::resolve::PresetIndex;
 use crate::risk::RiskTable;
 use crate::source::{SourceMap, Span};
+use crate::syntax::Document;
 
 /// A lint rule. Its documentation is the doc comment of its declaration (see [`declare_rule!`]),
 /// printed by `gantry explain`.
@@ -115,6 +116,8 @@ pub struct LintContext<'a> {
     pub environments: &'a [EnvironmentView],
     /// The features as written, before merging: see [`origin`].
     pub written: &'a [Feature],
+    /// The parsed spec files and gantry.kdl (not the stdlib).
+    pub documents: &'a [&'a Document],
     pub presets: &'a PresetIndex,
     pub risk: &'a RiskTable,
     pub sources: &'a SourceMap,
@@ -150,31 +153,37 @@ pub fn about_deploy(feature: &Feature, index: usize) -> Subject {
     about(feature, "deploy", &name)
 }
 
+/// Everything a check has built, for the rules: one [`LintContext`] per environment is made
+/// from it.
+pub struct Inputs<'a> {
+    pub workspace: Option<&'a Workspace>,
+    /// The features as written, before merging.
+    pub written: &'a [Feature],
+    /// The parsed spec files and gantry.kdl (not the stdlib), for rules about text itself.
+    pub documents: &'a [&'a Document],
+    pub environments: &'a [EnvironmentView],
+    pub presets: &'a PresetIndex,
+    pub risk: &'a RiskTable,
+    pub sources: &'a SourceMap,
+}
+
 /// Runs every rule over every environment and returns the diagnostics at their settled
 /// severities. A finding repeated by several environments is reported once.
-#[allow(clippy::too_many_arguments)] // every input of a check, named
-pub fn run(
-    rules: &[&'static Rule],
-    workspace: Option<&Workspace>,
-    written: &[Feature],
-    environments: &[EnvironmentView],
-    presets: &PresetIndex,
-    risk: &RiskTable,
-    sources: &SourceMap,
-) -> Vec<Diagnostic> {
+pub fn run(rules: &[&'static Rule], inputs: &Inputs) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for env in environments {
+    for env in inputs.environments {
         let cx = LintContext {
-            workspace,
+            workspace: inputs.workspace,
             environment: &env.name,
             features: &env.features,
-            environments,
-            written,
-            presets,
-            risk,
-            sources,
+            environments: inputs.environments,
+            written: inputs.written,
+            documents: inputs.documents,
+            presets: inputs.presets,
+            risk: inputs.risk,
+            sources: inputs.sources,
         };
-        let levels = Levels::new(workspace, &env.features, presets);
+        let levels = Levels::new(inputs.workspace, &env.features, inputs.presets);
         for rule in rules {
             let mut findings = Vec::new();
             (rule.check)(&cx, &mut findings);

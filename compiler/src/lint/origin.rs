@@ -19,6 +19,17 @@ pub fn preset_at<'a>(cx: &LintContext<'a>, span: Span) -> Option<&'a Preset> {
     cx.presets.presets.values().find(|p| contains(p.span, span))
 }
 
+/// Where a merged value was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin<'a> {
+    /// In the feature's base, or anywhere that is neither of the others.
+    Base,
+    /// In the feature's `env "NAME"` overlay; the span is the overlay's name.
+    Overlay { environment: String, name: Span },
+    /// In the body of a preset.
+    Preset(&'a Preset),
+}
+
 /// The feature as its author wrote it, before overlays and presets are merged: merging moves the
 /// name of an entity an overlay adjusts into the overlay, so only the written feature says where
 /// the overlays are.
@@ -43,6 +54,20 @@ impl<'a> Written<'a> {
             .iter()
             .find(|e| contains(e.node.span, span))
             .map(|e| e.name.clone())
+    }
+
+    /// Where the value at `span` was written.
+    pub fn origin(&self, cx: &LintContext<'a>, span: Span) -> Origin<'a> {
+        if let Some(preset) = preset_at(cx, span) {
+            return Origin::Preset(preset);
+        }
+        match self.overlay_at(span) {
+            Some(env) => Origin::Overlay {
+                environment: env.value,
+                name: env.span,
+            },
+            None => Origin::Base,
+        }
     }
 
     /// The name of `kind "name"` where the base of the feature defines it.
