@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::schema::{self, Arg, NodeSchema, Repeat, ValueKind};
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::syntax::{Document, Node, RawValue};
 use crate::values;
@@ -260,22 +260,12 @@ impl Validator<'_> {
                 if index >= args.len() && spec.required {
                     self.missing_arg(node, spec);
                 }
-                while index < args.len() {
-                    self.value(
-                        args[index].value.clone(),
-                        args[index].span,
-                        spec.kind,
-                        &format!("{} of `{}`", spec.name, node.name.value),
-                    );
-                    index += 1;
+                for arg in &args[index.min(args.len())..] {
+                    self.arg(node, arg, spec);
                 }
-            } else if index < args.len() {
-                self.value(
-                    args[index].value.clone(),
-                    args[index].span,
-                    spec.kind,
-                    &format!("{} of `{}`", spec.name, node.name.value),
-                );
+                index = args.len();
+            } else if let Some(arg) = args.get(index) {
+                self.arg(node, arg, spec);
                 index += 1;
             } else if spec.required
                 && match mode {
@@ -313,6 +303,11 @@ impl Validator<'_> {
                 );
             }
         }
+    }
+
+    fn arg(&mut self, node: &Node, arg: &Spanned<RawValue>, spec: &Arg) {
+        let what = format!("{} of `{}`", spec.name, node.name.value);
+        self.value(arg.value.clone(), arg.span, spec.kind, &what);
     }
 
     fn missing_arg(&mut self, node: &Node, spec: &Arg) {

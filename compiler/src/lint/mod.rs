@@ -4,6 +4,8 @@
 
 mod levels;
 pub mod origin;
+#[cfg(test)]
+pub mod testing;
 
 pub use levels::{DEFAULT_TIER, Level, Levels};
 

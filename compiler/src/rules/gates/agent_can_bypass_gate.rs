@@ -205,32 +205,13 @@ fn a(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Input, check_files};
+    use crate::lint::testing::{flagged, workspace_with};
 
     fn fires(extra_risk: &str, rules: &str) -> Vec<String> {
-        let workspace = format!(
-            "workspace \"w\" {{\n    team \"payments\" {{ oncall pager=\"pager\"; }}\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"\n    {}\n    {extra_risk}\n}}\n",
-            include_str!("../../../../stdlib/risk.kdl")
-        );
         let spec = format!(
             "feature \"shop\" {{\n    owner \"payments\"\n    service \"api\" {{ image \"registry.example/api:1.0.0\"; }}\n    datastore \"orders\" kind=\"postgres\"\n    secret \"db\" from=\"vault\"\n    flag \"new-ui\" default=#false\n    agent \"bot\" {{\n{rules}\n    }}\n}}\n"
         );
-        let checked = check_files(
-            Input {
-                name: "gantry.kdl".to_string(),
-                text: workspace,
-            },
-            vec![Input {
-                name: "shop.kdl".to_string(),
-                text: spec,
-            }],
-        );
-        checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.id == "agent-can-bypass-gate")
-            .map(|d| checked.sources.text(d.primary.span).to_string())
-            .collect()
+        flagged("agent-can-bypass-gate", workspace_with(extra_risk), spec)
     }
 
     #[test]

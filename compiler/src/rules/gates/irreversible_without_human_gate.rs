@@ -231,35 +231,15 @@ fn overlay_label(origin: &Origin) -> Vec<Label> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Input, check_files};
-
-    /// The stdlib's risk table, given to the workspace: the rule must follow whatever rows it
-    /// is given.
-    fn workspace(extra_risk: &str) -> String {
-        format!(
-            "workspace \"w\" {{\n    team \"payments\" {{ oncall pager=\"pager\"; }}\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"\n    {}\n    {extra_risk}\n}}\n",
-            include_str!("../../../../stdlib/risk.kdl")
-        )
-    }
+    use crate::lint::testing::{flagged, workspace_with};
 
     fn fires(extra_risk: &str, body: &str) -> Vec<String> {
         let spec = format!("feature \"shop\" {{\n    owner \"payments\"\n{body}\n}}\n");
-        let checked = check_files(
-            Input {
-                name: "gantry.kdl".to_string(),
-                text: workspace(extra_risk),
-            },
-            vec![Input {
-                name: "shop.kdl".to_string(),
-                text: spec,
-            }],
-        );
-        checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.id == "irreversible-without-human-gate")
-            .map(|d| checked.sources.text(d.primary.span).to_string())
-            .collect()
+        flagged(
+            "irreversible-without-human-gate",
+            workspace_with(extra_risk),
+            spec,
+        )
     }
 
     const DATASTORE: &str =

@@ -253,6 +253,8 @@ impl Scan<'_> {
 struct Detection {
     what: &'static str,
     shown: String,
+    /// Where in the string the credential is.
+    range: Range<usize>,
 }
 
 /// Finds a credential in a string: the byte range of what it found.
@@ -297,7 +299,8 @@ fn detect(value: &str, name: Option<&str>) -> Option<Detection> {
         .find_map(|(what, detector, mask)| {
             detector(value).map(|range| Detection {
                 what,
-                shown: mask(&value[range]),
+                shown: mask(&value[range.clone()]),
+                range,
             })
         })
 }
@@ -612,16 +615,7 @@ mod tests {
 
     /// The part of `value` that the first detector to fire found.
     fn found(value: &str, name: Option<&str>) -> Option<String> {
-        let by_name = if name.is_some_and(is_secret_name) {
-            BY_NAME
-        } else {
-            &[]
-        };
-        BY_FORMAT
-            .iter()
-            .chain(by_name)
-            .find_map(|(_, detector, _)| detector(value))
-            .map(|range| value[range].to_string())
+        detect(value, name).map(|d| value[d.range].to_string())
     }
 
     #[test]
