@@ -1,5 +1,6 @@
 //! The gantry compiler: checks feature specs and emits what production runs on.
 
+pub mod artifact;
 pub mod ast;
 pub mod check;
 pub mod consequences;

@@ -1,4 +1,5 @@
-//! Command-line parsing and the commands. Everything here is I/O around the pure compiler.
+//! The `gantry` command: command-line parsing and the commands. Everything here is I/O around
+//! the pure compiler.
 
 // The command line is the I/O shell around the pure compiler: it may touch the disk.
 #![allow(clippy::disallowed_methods)]
@@ -106,7 +107,7 @@ pub fn report_errors_only(checked: &gantry::check::Checked) {
     eprintln!("error: the workspace has {errors} error(s); `gantry check` shows every diagnostic");
 }
 
-pub fn run() -> ExitCode {
+fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

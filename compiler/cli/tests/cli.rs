@@ -14,7 +14,8 @@ fn gantry(args: &[&str], dir: &Path) -> Output {
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+        .ancestors()
+        .nth(2)
         .expect("repo root")
         .to_path_buf()
 }

@@ -1,7 +1,0 @@
-//! The `gantry` command.
-
-mod cli;
-
-fn main() -> std::process::ExitCode {
-    cli::run()
-}
