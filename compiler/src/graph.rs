@@ -522,6 +522,14 @@ impl Graph {
                         from: self.graph[at].clone(),
                     });
                     queue.push_back(to);
+                } else if kind == EdgeKind::TriggersRollback {
+                    // A rollout gated on what the change reaches is worth naming even when its
+                    // service was reached another way: that canary will judge the change.
+                    out.push(Reach {
+                        entity: self.graph[to].clone(),
+                        via: kind,
+                        from: self.graph[at].clone(),
+                    });
                 }
             }
         }

@@ -59,6 +59,15 @@ fn a_change_to_payments_api_reaches_checkout_and_what_measures_it() {
         has("slo:checkout/availability", EdgeKind::Measures),
         "{reached:#?}"
     );
+    // The canaries of both services roll back on SLOs the change reaches.
+    assert!(
+        has("service:checkout/api", EdgeKind::TriggersRollback),
+        "{reached:#?}"
+    );
+    assert!(
+        has("service:payments/api", EdgeKind::TriggersRollback),
+        "{reached:#?}"
+    );
     // The checkout deploy agent may act on checkout's Kubernetes objects.
     assert!(
         has("agent:checkout/deploy-bot", EdgeKind::MayActOn),
