@@ -10,5 +10,15 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 cargo test --workspace --locked
-# The language reference is generated from the schema; fail when it was not regenerated.
+# The language and rules references are generated; fail when they were not regenerated.
 cargo run --quiet --locked -- docs --check
+
+# Build every example and put its output through the validators a cluster's CI would run
+# (kubernetes-validate --strict, checkov; installed into .ci-tools/ on first use).
+cargo build --quiet --locked -p gantry-cli
+gantry="target/debug/gantry"
+for example in examples/*/; do
+    "$gantry" build "$example"
+    "$gantry" build --check "$example"
+    bash scripts/validate-kubernetes.sh "${example}generated"
+done

@@ -2,6 +2,7 @@
 
 pub mod artifact;
 pub mod ast;
+pub mod build;
 pub mod check;
 pub mod consequences;
 pub mod diagnostics;

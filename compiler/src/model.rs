@@ -10,7 +10,7 @@ use crate::graph::Graph;
 use crate::lint::DEFAULT_TIER;
 use crate::resolve::PresetIndex;
 use crate::risk::RiskTable;
-use crate::source::Spanned;
+use crate::source::{SourceMap, Spanned};
 use crate::syntax::Node;
 
 /// What a tier gives the features that say nothing themselves.
@@ -89,6 +89,8 @@ pub struct Model<'a> {
     pub tiers: BTreeMap<String, TierDefaults>,
     pub risk: &'a RiskTable,
     pub presets: &'a PresetIndex,
+    /// The checked files, so that artifacts can name the spec file they came from.
+    pub sources: &'a SourceMap,
 }
 
 impl<'a> Model<'a> {
@@ -121,6 +123,7 @@ impl<'a> Model<'a> {
             tiers,
             risk: &checked.risk,
             presets: &checked.presets,
+            sources: &checked.sources,
         })
     }
 
@@ -130,6 +133,11 @@ impl<'a> Model<'a> {
 
     pub fn feature(&self, name: &str) -> Option<&Feature> {
         self.features.iter().find(|f| f.name.value == name)
+    }
+
+    /// The name of the spec file a feature was written in, as shown to users.
+    pub fn file_name(&self, feature: &Feature) -> &str {
+        &self.sources.get(feature.file).name
     }
 }
 

@@ -1,6 +1,6 @@
 //! `gantry check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use gantry::check::{Checked, check_path};
 use gantry::diagnostics::{Counts, HumanRenderer, render_github, render_json, render_sarif};
@@ -23,6 +23,11 @@ pub fn run(path: &Path, format: Format) -> u8 {
 
 /// Checks the workspace around `path`, printing a load error (no workspace, unreadable file).
 pub fn load(path: &Path) -> Result<Checked, u8> {
+    load_with_root(path).map(|(_, checked)| checked)
+}
+
+/// [`load`], also giving the workspace's root folder (absolute).
+pub fn load_with_root(path: &Path) -> Result<(PathBuf, Checked), u8> {
     let absolute = match std::path::absolute(path) {
         Ok(p) => p,
         Err(e) => {
@@ -31,7 +36,7 @@ pub fn load(path: &Path) -> Result<Checked, u8> {
         }
     };
     match check_path(&OsFs, &absolute) {
-        Ok((_, checked)) => Ok(checked),
+        Ok(loaded) => Ok(loaded),
         Err(e) => {
             eprintln!("error: {e}");
             Err(exit::USAGE)

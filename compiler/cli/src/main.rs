@@ -4,6 +4,7 @@
 // The command line is the I/O shell around the pure compiler: it may touch the disk.
 #![allow(clippy::disallowed_methods)]
 
+mod build;
 mod check;
 mod docs;
 mod explain;
@@ -34,6 +35,22 @@ enum Command {
         /// How diagnostics are printed.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Check, then write every environment's artifacts to OUTPUT/ENV/TARGET/… and
+    /// OUTPUT/manifest.json, atomically. Exit 1 on errors (nothing is written).
+    Build {
+        /// The workspace, or a folder or file inside it (gantry.kdl is found upwards).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Build only this environment; the others' files are kept as they are.
+        #[arg(long)]
+        env: Option<String>,
+        /// Run only this target; the others' files are kept as they are.
+        #[arg(long)]
+        target: Option<String>,
+        /// Write nothing; print a diff and exit 1 when the output folder differs (drift).
+        #[arg(long)]
+        check: bool,
     },
     /// Print the documentation of a rule: what it checks, why, a failing and a passing example.
     Explain {
@@ -121,6 +138,19 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check { path, format } => check::run(&path, format),
+        Command::Build {
+            path,
+            env,
+            target,
+            check,
+        } => build::run(
+            &path,
+            &build::Options {
+                env: env.as_deref(),
+                target: target.as_deref(),
+                check,
+            },
+        ),
         Command::Explain { id } => explain::explain(&id),
         Command::Rules => explain::list(),
         Command::Stdlib { name } => stdlib::run(name.as_deref()),

@@ -1,0 +1,195 @@
+//! Canary analysis derived from the error budget: each `rollback-when slo=` becomes a metric of
+//! the service's AnalysisTemplate that queries the SLO's own error ratio over the short window
+//! of the fast page pair, and fails at the fast-burn page threshold. The canary, the alerts and
+//! the dashboards agree because they share `consequences`.
+
+use gantry::ast::{Indicator, RollbackTrigger, Slo};
+use gantry::consequences::{DEFAULT_WINDOW, burn_rate_windows, page_threshold};
+use gantry::diagnostics::Diagnostic;
+use serde_json::{Value, json};
+
+use super::labels;
+use super::output::Output;
+use super::plan::{ServicePlan, object_name};
+use super::promql;
+
+/// One measurement a minute over five minutes: a full short window of the page pair at the
+/// canary's weight.
+const ANALYSIS_INTERVAL: &str = "1m";
+const ANALYSIS_COUNT: u32 = 5;
+/// One bad minute is tolerated (a scrape gap, a single slow deploy of a pod); two abort.
+const FAILURE_LIMIT: u32 = 1;
+/// Where Argo Rollouts reaches Prometheus: the Service the prometheus-operator creates.
+const PROMETHEUS_ADDRESS: &str = "http://prometheus-operated.monitoring.svc:9090";
+/// The objective of an SLO that names none and whose tier gives no default.
+const FALLBACK_OBJECTIVE: f64 = 99.9;
+
+pub fn template_name(plan: &ServicePlan) -> String {
+    format!("{}-error-budget", plan.name)
+}
+
+/// Whether the workload runs an analysis: a Rollout with at least one SLO to guard.
+pub fn has_metrics(plan: &ServicePlan) -> bool {
+    plan.strategy.is_rollout() && !slos(plan).is_empty()
+}
+
+/// The SLOs the deploy rolls back on, in the spec's order: named ones, and for `slo="*"` every
+/// SLO of the deployed service.
+pub fn slos<'m>(plan: &ServicePlan<'m>) -> Vec<&'m Slo> {
+    let Some(deploy) = plan.deploy else {
+        return Vec::new();
+    };
+    let feature = plan.feature;
+    let measures_this_service = |slo: &Slo| match &slo.service {
+        Some(service) => service.value == plan.service.name.value,
+        None => feature.services.len() == 1,
+    };
+    let mut out: Vec<&Slo> = Vec::new();
+    for trigger in &deploy.rollback_when {
+        let RollbackTrigger::Slo(name) = trigger else {
+            continue;
+        };
+        let picked: Vec<&Slo> = if name.value == "*" {
+            feature
+                .slos
+                .iter()
+                .filter(|s| measures_this_service(s))
+                .collect()
+        } else {
+            feature
+                .slos
+                .iter()
+                .filter(|s| s.name.value == name.value)
+                .collect()
+        };
+        for slo in picked {
+            if !out.iter().any(|s| s.name.value == slo.name.value) {
+                out.push(slo);
+            }
+        }
+    }
+    out
+}
+
+pub fn template(plan: &ServicePlan, out: &mut Output) -> Option<Value> {
+    if !has_metrics(plan) {
+        return None;
+    }
+    let mut metrics = Vec::new();
+    for slo in slos(plan) {
+        match metric(plan, slo) {
+            Ok(metric) => metrics.push(metric),
+            Err(d) => out.error(*d),
+        }
+    }
+    Some(json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "AnalysisTemplate",
+        "metadata": labels::metadata(plan, &template_name(plan)),
+        "spec": { "metrics": metrics },
+    }))
+}
+
+fn objective(plan: &ServicePlan, slo: &Slo) -> f64 {
+    slo.objective
+        .as_ref()
+        .map(|o| o.value)
+        .or(plan.tier.and_then(|t| t.objective_default))
+        .unwrap_or(FALLBACK_OBJECTIVE)
+}
+
+fn metric(plan: &ServicePlan, slo: &Slo) -> Result<Value, Box<Diagnostic>> {
+    let objective = objective(plan, slo);
+    let period = slo.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value);
+    let fast_page = burn_rate_windows(objective, period)[0];
+    let threshold = page_threshold(objective, period);
+    let query = error_ratio(plan, slo, &fast_page.short.to_string())?;
+    Ok(json!({
+        "name": slo.name.value,
+        "interval": ANALYSIS_INTERVAL,
+        "count": ANALYSIS_COUNT,
+        "failureLimit": FAILURE_LIMIT,
+        "failureCondition": format!("result[0] > {}", format_threshold(threshold)),
+        "provider": { "prometheus": { "address": PROMETHEUS_ADDRESS, "query": query } },
+    }))
+}
+
+/// A threshold as a short decimal: `0.0144` rather than the float's `0.014400000000000012`.
+fn format_threshold(value: f64) -> String {
+    let text = format!("{value:.10}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
+}
+
+/// The SLO's error ratio over `window`: `1 − good/total`, `bad/total`, or for a latency SLO the
+/// share of requests slower than the threshold's bucket.
+fn error_ratio(plan: &ServicePlan, slo: &Slo, window: &str) -> Result<String, Box<Diagnostic>> {
+    let feature = plan.feature.name.value.as_str();
+    let service = slo
+        .service
+        .as_ref()
+        .map_or(plan.service.name.value.as_str(), |s| s.value.as_str());
+    let job = object_name(feature, service);
+    let params = [
+        ("feature", feature),
+        ("service", service),
+        ("job", job.as_str()),
+        ("namespace", plan.namespace),
+        ("window", window),
+    ];
+    let unusable = |span, why: String| {
+        Box::new(
+            Diagnostic::error(
+                "invalid-value",
+                span,
+                format!("the canary cannot query SLO `{}`: {why}", slo.name.value),
+            )
+            .with_label("used by `rollback-when`"),
+        )
+    };
+    match &slo.indicator {
+        Some(Indicator::Ratio {
+            good,
+            bad,
+            total,
+            span,
+            ..
+        }) => {
+            let render = |q: &gantry::source::Spanned<String>| {
+                promql::render(&q.value, &params).map_err(|why| unusable(q.span, why))
+            };
+            let Some(total) = total else {
+                return Err(unusable(*span, "its ratio has no `total`".into()));
+            };
+            let total = render(total)?;
+            match (good, bad) {
+                (Some(good), _) => Ok(format!("1 - (({}) / ({total}))", render(good)?)),
+                (None, Some(bad)) => Ok(format!("({}) / ({total})", render(bad)?)),
+                (None, None) => Err(unusable(
+                    *span,
+                    "its ratio has neither `good` nor `bad`".into(),
+                )),
+            }
+        }
+        Some(Indicator::Latency {
+            metric,
+            threshold,
+            span,
+            ..
+        }) => {
+            let (Some(metric), Some(threshold)) = (metric, threshold) else {
+                return Err(unusable(
+                    *span,
+                    "its latency indicator needs `metric` and `threshold`".into(),
+                ));
+            };
+            let job = promql::escape(&job);
+            let le = promql::le_matcher(threshold.value.as_seconds());
+            let metric = &metric.value;
+            Ok(format!(
+                "1 - (sum(rate({metric}_bucket{{job=\"{job}\",{le}}}[{window}])) / sum(rate({metric}_count{{job=\"{job}\"}}[{window}])))"
+            ))
+        }
+        None => Err(unusable(slo.name.span, "it has no indicator".into())),
+    }
+}

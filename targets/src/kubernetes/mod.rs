@@ -1,0 +1,75 @@
+//! The kubernetes target (DESIGN §5): per feature a Namespace; per service its workload (a
+//! Deployment, or an Argo Rollouts `Rollout` for canary and blue-green deploys), Services, HPA,
+//! PodDisruptionBudget, NetworkPolicy and ServiceAccount; canary analysis derived from the SLOs'
+//! error budgets; flagd flag definitions; RBAC for agents' `k8s:` rights.
+//!
+//! Every object is built as a `serde_json::Value` and serialized by the writer, one object per
+//! file at `NAMESPACE/KIND-NAME.yaml`.
+
+mod analysis;
+mod autoscaling;
+mod flags;
+mod labels;
+mod monitoring;
+mod network;
+mod output;
+mod plan;
+mod promql;
+mod rbac;
+mod rollout;
+mod service;
+mod workload;
+
+use gantry::artifact::Artifact;
+use gantry::ast::Feature;
+use gantry::diagnostics::Diagnostic;
+use gantry::model::Model;
+
+use output::Output;
+use plan::ServicePlan;
+
+/// The kubernetes target's entry point.
+pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let mut out = Output::default();
+    for feature in &model.features {
+        emit_feature(model, feature, &mut out);
+    }
+    out.finish()
+}
+
+fn emit_feature(model: &Model, feature: &Feature, out: &mut Output) {
+    let source = model.file_name(feature).to_string();
+    let ns = feature.name.value.as_str();
+    out.push(ns, labels::namespace(feature), feature.name.span, &source);
+    for service in &feature.services {
+        let plan = ServicePlan::new(model, feature, service);
+        plan.check_names(out);
+        let origin = service.name.span;
+        out.push(ns, service::service_account(&plan), origin, &source);
+        for object in service::services(&plan) {
+            out.push(ns, object, origin, &source);
+        }
+        let template = workload::pod_template(&plan, out);
+        match rollout::workload(&plan, template, out) {
+            Some(workload) => out.push(ns, workload, origin, &source),
+            None => continue,
+        }
+        if let Some(template) = analysis::template(&plan, out) {
+            out.push(ns, template, origin, &source);
+        }
+        if let Some(hpa) = autoscaling::hpa(&plan) {
+            out.push(ns, hpa, origin, &source);
+        }
+        out.push(ns, autoscaling::pdb(&plan), origin, &source);
+        out.push(ns, network::policy(&plan), origin, &source);
+        if let Some(monitor) = monitoring::service_monitor(&plan) {
+            out.push(ns, monitor, origin, &source);
+        }
+    }
+    for object in flags::objects(model, feature, out) {
+        out.push(ns, object, feature.name.span, &source);
+    }
+    for (namespace, object, origin) in rbac::objects(model, feature) {
+        out.push(&namespace, object, origin, &source);
+    }
+}

@@ -1,0 +1,277 @@
+//! A service's workload: a Deployment for rolling deploys, an Argo Rollouts `Rollout` for canary
+//! and blue-green ones. The deploy's steps are checked here the way the Argo controller would
+//! check them, so a bad step is a diagnostic on the spec rather than a Rollout that never starts.
+
+use gantry::ast::{Deploy, RollbackTrigger, Step};
+use gantry::diagnostics::Diagnostic;
+use gantry::values::Duration;
+use serde_json::{Map, Value, json};
+
+use super::analysis;
+use super::labels;
+use super::output::Output;
+use super::plan::{ServicePlan, ServiceRole, Strategy};
+
+/// Old ReplicaSets kept for `kubectl rollout undo` and Argo's instant rollback.
+const REVISION_HISTORY: u32 = 5;
+
+pub fn workload(plan: &ServicePlan, template: Value, out: &mut Output) -> Option<Value> {
+    if let Some(deploy) = plan.deploy
+        && !check_steps(plan.strategy, deploy, out)
+    {
+        return None;
+    }
+    let mut spec = Map::new();
+    // Under an HPA the autoscaler owns the count: a `replicas` here would reset it on every apply.
+    if !plan.has_hpa() {
+        spec.insert("replicas".into(), json!(plan.replicas_min));
+    }
+    spec.insert("revisionHistoryLimit".into(), json!(REVISION_HISTORY));
+    spec.insert(
+        "selector".into(),
+        json!({ "matchLabels": labels::selector(plan) }),
+    );
+    spec.insert("template".into(), template);
+    let mut metadata = labels::metadata(plan, &plan.name);
+    let (api_version, kind, strategy) = match plan.strategy {
+        Strategy::Rolling => (
+            "apps/v1",
+            "Deployment",
+            json!({
+                "type": "RollingUpdate",
+                // Never below the wanted count during a rollout: a new pod is ready before an
+                // old one goes.
+                "rollingUpdate": { "maxUnavailable": 0, "maxSurge": "25%" },
+            }),
+        ),
+        Strategy::Canary => (
+            "argoproj.io/v1alpha1",
+            "Rollout",
+            json!({ "canary": canary(plan) }),
+        ),
+        Strategy::BlueGreen => (
+            "argoproj.io/v1alpha1",
+            "Rollout",
+            json!({ "blueGreen": blue_green(plan) }),
+        ),
+    };
+    spec.insert("strategy".into(), strategy);
+    if plan.strategy.is_rollout()
+        && let Some(annotations) = unanalysed_alerts(plan)
+    {
+        metadata["annotations"] = annotations;
+    }
+    Some(json!({
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": metadata,
+        "spec": spec,
+    }))
+}
+
+fn service_name(plan: &ServicePlan, role: ServiceRole) -> String {
+    plan.service_names()
+        .into_iter()
+        .find(|(r, _)| *r == role)
+        .map_or_else(|| plan.name.clone(), |(_, name)| name)
+}
+
+/// Each spec step becomes `setWeight`, then its wait (`pause: {duration}`), then the analysis of
+/// the error budget at that weight, then `pause: {}` when a human approves the step.
+fn canary(plan: &ServicePlan) -> Value {
+    let analysis = analysis::has_metrics(plan).then(|| {
+        json!({ "analysis": { "templates": [{ "templateName": analysis::template_name(plan) }] } })
+    });
+    let mut steps = Vec::new();
+    for step in plan.deploy.map_or(&[][..], |d| &d.steps) {
+        if let Some(weight) = &step.weight {
+            steps.push(json!({ "setWeight": weight.value }));
+        }
+        if let Some(pause) = &step.pause {
+            steps.push(json!({ "pause": { "duration": go_duration(pause.value) } }));
+        }
+        if let (Some(analysis), Some(_)) = (&analysis, &step.weight) {
+            steps.push(analysis.clone());
+        }
+        if step.approve.is_some() {
+            steps.push(json!({ "pause": {} }));
+        }
+    }
+    json!({
+        "canaryService": service_name(plan, ServiceRole::Canary),
+        "stableService": service_name(plan, ServiceRole::Stable),
+        "steps": steps,
+    })
+}
+
+/// The weight-0 step's wait is how long the preview runs before the switch; the weight-100
+/// step's wait is how long the old version stays up for an instant switch back. An approval
+/// anywhere turns automatic promotion off.
+fn blue_green(plan: &ServicePlan) -> Value {
+    let steps = plan.deploy.map_or(&[][..], |d| &d.steps);
+    let mut strategy = Map::new();
+    strategy.insert(
+        "activeService".into(),
+        json!(service_name(plan, ServiceRole::Main)),
+    );
+    strategy.insert(
+        "previewService".into(),
+        json!(service_name(plan, ServiceRole::Preview)),
+    );
+    let approved = steps.iter().any(|s| s.approve.is_some());
+    strategy.insert("autoPromotionEnabled".into(), json!(!approved));
+    let wait_at = |weight: u32| {
+        steps
+            .iter()
+            .find(|s| s.weight.as_ref().is_some_and(|w| w.value == weight))
+            .and_then(|s| s.pause.as_ref())
+            .map(|p| p.value.millis.div_ceil(1000))
+    };
+    if let (Some(seconds), false) = (wait_at(0), approved) {
+        strategy.insert("autoPromotionSeconds".into(), json!(seconds));
+    }
+    if let Some(seconds) = wait_at(100) {
+        strategy.insert("scaleDownDelaySeconds".into(), json!(seconds));
+    }
+    if analysis::has_metrics(plan) {
+        strategy.insert(
+            "prePromotionAnalysis".into(),
+            json!({ "templates": [{ "templateName": analysis::template_name(plan) }] }),
+        );
+    }
+    Value::Object(strategy)
+}
+
+/// Argo Rollouts cannot evaluate an Alertmanager alert: the Rollout says which alerts should
+/// abort it, for the people and bots who do.
+fn unanalysed_alerts(plan: &ServicePlan) -> Option<Value> {
+    let alerts: Vec<&str> = plan
+        .deploy?
+        .rollback_when
+        .iter()
+        .filter_map(|t| match t {
+            RollbackTrigger::Alert(name) => Some(name.value.as_str()),
+            RollbackTrigger::Slo(_) => None,
+        })
+        .collect();
+    if alerts.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "gantry.dev/rollback-alerts": alerts.join(","),
+        "gantry.dev/rollback-alerts-note": "Argo Rollouts cannot evaluate these alerts; abort the rollout when one fires (kubectl argo rollouts abort).",
+    }))
+}
+
+/// Pre-empts the Argo controller: every step waits in one way at most, weights rise strictly
+/// within the strategy's range. Reports every violation; `false` when there was one.
+fn check_steps(strategy: Strategy, deploy: &Deploy, out: &mut Output) -> bool {
+    let mut ok = true;
+    let mut fail = |d: Diagnostic| {
+        ok = false;
+        out.error(d);
+    };
+    if strategy == Strategy::Rolling {
+        if let Some(step) = deploy.steps.first() {
+            fail(invalid(
+                step.span,
+                "a rolling deploy has no steps",
+                "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
+            ));
+        }
+        return ok;
+    }
+    if strategy == Strategy::Canary && !deploy.steps.iter().any(|s| s.weight.is_some()) {
+        fail(invalid(
+            deploy.keyword,
+            "a canary needs at least one `step weight=`",
+            "add steps, e.g. `use=\"std/canary-standard\"`",
+        ));
+    }
+    let mut previous: Option<u32> = None;
+    for step in &deploy.steps {
+        check_step_kind(step, &mut fail);
+        let Some(weight) = &step.weight else { continue };
+        let range_ok = match strategy {
+            Strategy::Canary => (1..=100).contains(&weight.value),
+            _ => weight.value == 0 || weight.value == 100,
+        };
+        if !range_ok {
+            let help = match strategy {
+                Strategy::Canary => "a canary's weights are between 1 and 100",
+                _ => {
+                    "a blue-green deploy has a preview step (weight 0) and a switch step (weight 100)"
+                }
+            };
+            fail(invalid(
+                weight.span,
+                &format!("weight {} is out of range", weight.value),
+                help,
+            ));
+        }
+        if let Some(before) = previous.filter(|&p| weight.value <= p) {
+            fail(invalid(
+                weight.span,
+                &format!(
+                    "weight {} does not rise above the previous step's {before}",
+                    weight.value
+                ),
+                "each step sends more traffic to the new version than the one before",
+            ));
+        }
+        previous = Some(weight.value);
+    }
+    ok
+}
+
+fn check_step_kind(step: &Step, fail: &mut impl FnMut(Diagnostic)) {
+    match (&step.weight, &step.pause, &step.approve) {
+        (None, None, None) => fail(invalid(
+            step.span,
+            "this step does nothing",
+            "give it a `weight=`, a `pause=` or an `approve=`",
+        )),
+        (_, Some(_), Some(_)) => fail(invalid(
+            step.span,
+            "a step waits either for a time (`pause=`) or for a human (`approve=`), not both",
+            "split it into two steps",
+        )),
+        _ => {}
+    }
+}
+
+fn invalid(span: gantry::source::Span, message: &str, help: &str) -> Diagnostic {
+    Diagnostic::error("invalid-value", span, message.to_string())
+        .with_label("the Argo Rollouts controller would refuse this")
+        .with_help(help.to_string())
+}
+
+/// A duration as Go's `time.ParseDuration` reads it (Argo's durations): no days, so `30d` is
+/// `720h`.
+pub fn go_duration(duration: Duration) -> String {
+    let millis = duration.millis;
+    if millis == 0 {
+        return "0s".to_string();
+    }
+    let mut out = String::new();
+    let mut rest = millis;
+    for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations_have_no_days() {
+        assert_eq!(go_duration(Duration::from_minutes(30 * 24 * 60)), "720h");
+        assert_eq!(go_duration(Duration::from_minutes(90)), "1h30m");
+        assert_eq!(go_duration(Duration { millis: 500 }), "500ms");
+    }
+}

@@ -1,0 +1,17 @@
+//! The targets: one module per output format, each with one entry point that turns the model of
+//! one environment into artifacts. Targets depend on the model only.
+
+pub mod kubernetes;
+
+use gantry::artifact::Artifact;
+use gantry::diagnostics::Diagnostic;
+use gantry::model::Model;
+
+/// A target's entry point. Diagnostics found while emitting point at the spec span that caused
+/// them.
+pub type Emit = fn(&Model) -> Result<Vec<Artifact>, Vec<Diagnostic>>;
+
+/// The targets gantry knows, by name, in the order they are built.
+pub fn all() -> Vec<(&'static str, Emit)> {
+    vec![("kubernetes", kubernetes::emit)]
+}
