@@ -360,3 +360,274 @@ fn the_schemas_reject_what_a_cluster_would() {
         "a Rollout's pod template is checked"
     );
 }
+
+/// A workspace with the given `flags` and `ingress` lines (either may be empty).
+fn workspace_with(flags: &str, ingress: &str) -> String {
+    WORKSPACE.replace(
+        "flags provider=\"openfeature-operator\"",
+        &format!("{flags}\n    {ingress}"),
+    )
+}
+
+/// A rolling feature `shop` with service `api` on `port`, with or without a flag and `expose`.
+fn small_feature(port: u16, flag: bool, expose: &str) -> String {
+    let flag = if flag {
+        "flag \"dark-mode\" default=#false { rollout percent=10; }"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+feature "shop" {{
+    owner "payments"
+    tier "experimental"
+    service "api" {{
+        image "registry.acme.example/api:1.0.0" digest="sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        port {port}
+        probe "readiness" path="/ready"
+        probe "liveness" path="/live"
+        {expose}
+    }}
+    {flag}
+}}
+"#
+    )
+}
+
+fn pod_spec(artifacts: &[gantry::artifact::Artifact]) -> &Value {
+    &find(artifacts, "shop/deployment-shop-api.yaml")["spec"]["template"]["spec"]
+}
+
+fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+    pod["containers"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == name))
+}
+
+fn env_value<'a>(container: &'a Value, name: &str) -> Option<&'a Value> {
+    container["env"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["name"] == name))
+        .map(|e| &e["value"])
+}
+
+#[test]
+fn a_feature_with_flags_runs_a_hardened_flagd_sidecar() {
+    let schemas = Schemas::new();
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &small_feature(8080, true, ""))],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let pod = pod_spec(&artifacts);
+    let flagd = container(pod, "flagd").expect("a flagd sidecar");
+    assert_eq!(
+        flagd["args"],
+        serde_json::json!(["start", "--uri", "file:/etc/flagd/flags.flagd.json"])
+    );
+    assert_eq!(
+        flagd["image"]
+            .as_str()
+            .map(|i| i.starts_with("ghcr.io/open-feature/flagd@sha256:")),
+        Some(true),
+        "the pinned default, by digest"
+    );
+    assert_eq!(flagd["livenessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(flagd["readinessProbe"]["httpGet"]["path"], "/readyz");
+    assert_eq!(flagd["livenessProbe"]["httpGet"]["port"], 8014);
+    let ports: Vec<&Value> = flagd["ports"]
+        .as_array()
+        .expect("ports")
+        .iter()
+        .map(|p| &p["containerPort"])
+        .collect();
+    assert_eq!(ports, [8013, 8014]);
+    // Hardened exactly like the app's container.
+    let app = container(pod, "api").expect("the app");
+    assert_eq!(flagd["securityContext"], app["securityContext"]);
+    assert_eq!(flagd["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(flagd["securityContext"]["capabilities"]["drop"][0], "ALL");
+    for bound in ["requests", "limits"] {
+        for resource in ["cpu", "memory"] {
+            assert!(flagd["resources"][bound][resource].is_string());
+        }
+    }
+    // The flags ConfigMap, mounted read-only where flagd reads it.
+    assert_eq!(
+        flagd["volumeMounts"],
+        serde_json::json!([{ "name": "flagd-flags", "mountPath": "/etc/flagd", "readOnly": true }])
+    );
+    let volume = pod["volumes"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| v["name"] == "flagd-flags"))
+        .expect("the flags volume");
+    assert_eq!(volume["configMap"]["name"], "shop-flags");
+    find(&artifacts, "shop/configmap-shop-flags.yaml");
+    // The app finds flagd where OpenFeature's providers look.
+    assert_eq!(
+        env_value(app, "FLAGD_HOST"),
+        Some(&serde_json::json!("localhost"))
+    );
+    assert_eq!(
+        env_value(app, "FLAGD_PORT"),
+        Some(&serde_json::json!("8013"))
+    );
+    for (path, object) in objects(&artifacts) {
+        assert!(schemas.errors(object).is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn no_flagd_sidecar_without_flags_or_with_the_operator() {
+    let without_flags = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &small_feature(8080, false, ""))],
+    );
+    let artifacts = emit(&without_flags, "prod").expect("emits");
+    let pod = pod_spec(&artifacts);
+    assert_eq!(pod["containers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(pod["volumes"].as_array().map(Vec::len), Some(1));
+    let app = container(pod, "api").expect("the app");
+    assert_eq!(env_value(app, "FLAGD_HOST"), None);
+
+    // The operator injects flagd itself: no sidecar, but the FeatureFlag resource stays.
+    let operator = workspace(WORKSPACE, &[("shop.kdl", &small_feature(8080, true, ""))]);
+    let artifacts = emit(&operator, "prod").expect("emits");
+    let pod = pod_spec(&artifacts);
+    assert!(container(pod, "flagd").is_none());
+    assert_eq!(pod["containers"].as_array().map(Vec::len), Some(1));
+    find(&artifacts, "shop/featureflag-shop-flags.yaml");
+    find(&artifacts, "shop/configmap-shop-flags.yaml");
+}
+
+#[test]
+fn the_workspace_chooses_the_flagd_image() {
+    let digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    let flags = format!(
+        "flags provider=\"flagd\" image=\"registry.acme.example/mirror/flagd:v0.16.1\" digest=\"{digest}\""
+    );
+    let checked = workspace(
+        &workspace_with(&flags, ""),
+        &[("shop.kdl", &small_feature(8080, true, ""))],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let flagd = container(pod_spec(&artifacts), "flagd").expect("a flagd sidecar");
+    assert_eq!(
+        flagd["image"],
+        format!("registry.acme.example/mirror/flagd@{digest}")
+    );
+    // An image without a digest runs as given.
+    let checked = workspace(
+        &workspace_with(
+            "flags provider=\"flagd\" image=\"registry.acme.example/mirror/flagd:v0.16.1\"",
+            "",
+        ),
+        &[("shop.kdl", &small_feature(8080, true, ""))],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let flagd = container(pod_spec(&artifacts), "flagd").expect("a flagd sidecar");
+    assert_eq!(flagd["image"], "registry.acme.example/mirror/flagd:v0.16.1");
+}
+
+#[test]
+fn a_service_on_flagds_port_is_a_diagnostic() {
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &small_feature(8013, true, ""))],
+    );
+    let diagnostics = emit(&checked, "prod").expect_err("port 8013 is flagd's");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.id == "invalid-value" && d.message.contains("8013")),
+        "{diagnostics:?}"
+    );
+    // Without flags there is no sidecar, and the port is free.
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &small_feature(8013, false, ""))],
+    );
+    assert!(emit(&checked, "prod").is_ok());
+}
+
+#[test]
+fn an_exposed_service_gets_an_ingress_and_admits_the_controller() {
+    let schemas = Schemas::new();
+    let checked = workspace(
+        &workspace_with(
+            "flags provider=\"flagd\"",
+            "ingress class=\"internal\" namespace=\"edge\"",
+        ),
+        &[(
+            "shop.kdl",
+            &small_feature(
+                8080,
+                false,
+                "expose host=\"shop.acme.example\" path=\"/api\"",
+            ),
+        )],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let ingress = find(&artifacts, "shop/ingress-shop-api.yaml");
+    assert!(schemas.errors(ingress).is_empty());
+    let spec = &ingress["spec"];
+    assert_eq!(spec["ingressClassName"], "internal");
+    assert_eq!(spec["tls"][0]["hosts"][0], "shop.acme.example");
+    assert_eq!(spec["tls"][0]["secretName"], "shop-api-tls");
+    let rule = &spec["rules"][0];
+    assert_eq!(rule["host"], "shop.acme.example");
+    let path = &rule["http"]["paths"][0];
+    assert_eq!(path["path"], "/api");
+    assert_eq!(path["pathType"], "Prefix");
+    assert_eq!(path["backend"]["service"]["name"], "shop-api");
+    assert_eq!(path["backend"]["service"]["port"]["number"], 8080);
+    let policy = find(&artifacts, "shop/networkpolicy-shop-api.yaml");
+    let admits_controller = policy["spec"]["ingress"]
+        .as_array()
+        .expect("ingress rules")
+        .iter()
+        .any(|rule| {
+            rule["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                == "edge"
+                && rule["ports"][0]["port"] == 8080
+        });
+    assert!(admits_controller, "{policy}");
+}
+
+#[test]
+fn the_ingress_defaults_and_no_ingress_without_expose() {
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[(
+            "shop.kdl",
+            &small_feature(8080, false, "expose host=\"shop.acme.example\""),
+        )],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let ingress = find(&artifacts, "shop/ingress-shop-api.yaml");
+    assert_eq!(ingress["spec"]["ingressClassName"], "nginx");
+    assert_eq!(ingress["spec"]["rules"][0]["http"]["paths"][0]["path"], "/");
+    let policy = find(&artifacts, "shop/networkpolicy-shop-api.yaml");
+    assert_eq!(
+        policy["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "ingress-nginx"
+    );
+
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &small_feature(8080, false, ""))],
+    );
+    let artifacts = emit(&checked, "prod").expect("emits");
+    assert!(
+        objects(&artifacts)
+            .iter()
+            .all(|(_, o)| o["kind"] != "Ingress"),
+        "no Ingress without expose"
+    );
+    let policy = find(&artifacts, "shop/networkpolicy-shop-api.yaml");
+    assert_eq!(
+        policy["spec"]["ingress"],
+        serde_json::json!([]),
+        "nobody calls it, nothing exposes it: everything denied"
+    );
+}

@@ -35,6 +35,10 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
         },
         ignore: all_args("ignore"),
         flags_provider: node.child("flags").and_then(|f| f.prop_str("provider")),
+        flags_image: node.child("flags").and_then(|f| f.prop_str("image")),
+        flags_digest: node.child("flags").and_then(|f| f.prop_str("digest")),
+        ingress_class: node.child("ingress").and_then(|i| i.prop_str("class")),
+        ingress_namespace: node.child("ingress").and_then(|i| i.prop_str("namespace")),
         prometheus_rule_format: node
             .child("prometheus")
             .and_then(|p| p.prop_str("rule-format")),

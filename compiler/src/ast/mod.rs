@@ -26,6 +26,14 @@ pub struct Workspace {
     pub lint: LintLevels,
     pub ignore: Vec<Spanned<String>>,
     pub flags_provider: Option<Spanned<String>>,
+    /// `flags image=`: the flagd sidecar's image; the kubernetes target pins a default.
+    pub flags_image: Option<Spanned<String>>,
+    /// `flags digest=`: the flagd image's digest.
+    pub flags_digest: Option<Spanned<String>>,
+    /// `ingress class=`: the IngressClass of exposed services' Ingresses.
+    pub ingress_class: Option<Spanned<String>>,
+    /// `ingress namespace=`: where the ingress controller runs.
+    pub ingress_namespace: Option<Spanned<String>>,
     pub prometheus_rule_format: Option<Spanned<String>>,
     pub prometheus_scrape: Option<Spanned<String>>,
     pub agent_budget_cap: Option<BudgetCap>,

@@ -162,7 +162,10 @@ static DEPENDS_ON: NodeSchema = NodeSchema {
 
 static EXPOSE: NodeSchema = NodeSchema {
     name: "expose",
-    doc: "Makes the service reachable from outside the cluster.",
+    doc: "Makes the service reachable from outside the cluster: the kubernetes target emits an \
+          Ingress (class and controller namespace from the workspace's `ingress`, path type \
+          `Prefix`, TLS with the Secret `FEATURE-SERVICE-tls` that the platform issues, e.g. \
+          with cert-manager) and lets the ingress controller through the NetworkPolicy.",
     props: &[
         required("host", Text, "The public host name."),
         prop("path", HttpPath, "The path prefix. Default `/`."),

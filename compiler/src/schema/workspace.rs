@@ -27,6 +27,7 @@ pub static WORKSPACE: NodeSchema = NodeSchema {
         once(&LINT),
         many(&IGNORE),
         once(&FLAGS),
+        once(&INGRESS),
         once(&PROMETHEUS),
         once(&AGENT_CAPS),
         many(&crate::schema::RISK),
@@ -220,12 +221,52 @@ static IGNORE: NodeSchema = NodeSchema {
 
 static FLAGS: NodeSchema = NodeSchema {
     name: "flags",
-    doc: "How feature flags are served.",
-    props: &[required(
-        "provider",
-        OneOf(&["flagd", "openfeature-operator"]),
-        "`flagd`: a ConfigMap for a flagd sidecar; `openfeature-operator`: also a FeatureFlag resource.",
-    )],
+    doc: "How feature flags are served. With `flagd`, every service of a feature that has flags \
+          runs a flagd sidecar that serves the feature's flag ConfigMap on `localhost:8013` (the \
+          app container gets `FLAGD_HOST` and `FLAGD_PORT`); with `openfeature-operator` the \
+          operator injects flagd itself, so there is no sidecar.",
+    props: &[
+        required(
+            "provider",
+            OneOf(&["flagd", "openfeature-operator"]),
+            "`flagd`: a ConfigMap for a flagd sidecar; `openfeature-operator`: also a FeatureFlag resource.",
+        ),
+        prop(
+            "image",
+            Image,
+            "The flagd sidecar's image, `registry/repository:tag`, e.g. a mirror. Default: the \
+             flagd release gantry pins (`ghcr.io/open-feature/flagd`).",
+        ),
+        prop(
+            "digest",
+            Digest,
+            "The content digest of the flagd image, `sha256:…` (of `image=`, or of the default \
+             image's tag when `image=` is left out).",
+        ),
+    ],
+    example: "flags provider=\"flagd\" image=\"registry.example/mirror/flagd:v0.16.1\"",
+    ..BLANK
+};
+
+static INGRESS: NodeSchema = NodeSchema {
+    name: "ingress",
+    doc: "The cluster's ingress controller, for services that `expose` a host: their Ingress \
+          names its class, and their NetworkPolicy admits the controller's namespace. The TLS \
+          certificate Secret `FEATURE-SERVICE-tls` is the platform's job (e.g. cert-manager); \
+          gantry only names it.",
+    props: &[
+        prop(
+            "class",
+            Name,
+            "The IngressClass the Ingresses use. Default `nginx`.",
+        ),
+        prop(
+            "namespace",
+            Name,
+            "The namespace the ingress controller's pods run in. Default `ingress-nginx`.",
+        ),
+    ],
+    example: "ingress class=\"nginx\" namespace=\"ingress-nginx\"",
     ..BLANK
 };
 

@@ -1,14 +1,17 @@
 //! The kubernetes target (DESIGN §5): per feature a Namespace; per service its workload (a
 //! Deployment, or an Argo Rollouts `Rollout` for canary and blue-green deploys), Services, HPA,
 //! PodDisruptionBudget, NetworkPolicy and ServiceAccount; canary analysis derived from the SLOs'
-//! error budgets; flagd flag definitions; RBAC for agents' `k8s:` rights.
+//! error budgets; flagd flag definitions served by a flagd sidecar; an Ingress for a service
+//! that is exposed; RBAC for agents' `k8s:` rights.
 //!
 //! Every object is built as a `serde_json::Value` and serialized by the writer, one object per
 //! file at `NAMESPACE/KIND-NAME.yaml`.
 
 mod analysis;
 mod autoscaling;
+mod flagd;
 mod flags;
+mod ingress;
 mod labels;
 mod monitoring;
 mod network;
@@ -62,6 +65,9 @@ fn emit_feature(model: &Model, feature: &Feature, out: &mut Output) {
         }
         out.push(ns, autoscaling::pdb(&plan), origin, &source);
         out.push(ns, network::policy(&plan), origin, &source);
+        if let Some(ingress) = ingress::ingress(&plan, out) {
+            out.push(ns, ingress, origin, &source);
+        }
         if let Some(monitor) = monitoring::service_monitor(&plan) {
             out.push(ns, monitor, origin, &source);
         }

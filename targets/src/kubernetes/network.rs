@@ -1,5 +1,6 @@
 //! A service's NetworkPolicy: ingress denied except from the services that declare
-//! `depends-on` it, and from the Prometheus scraper on the metrics port.
+//! `depends-on` it, from the ingress controller's namespace when the service is exposed, and
+//! from the Prometheus scraper on the metrics port.
 
 use serde_json::{Value, json};
 
@@ -16,6 +17,18 @@ pub fn policy(plan: &ServicePlan) -> Value {
     if let (Some((port, _)), false) = (&plan.port, callers.is_empty()) {
         ingress.push(json!({
             "from": callers,
+            "ports": [{ "port": port, "protocol": "TCP" }],
+        }));
+    }
+    if let (Some((port, _)), Some(_)) = (&plan.port, &plan.service.expose) {
+        ingress.push(json!({
+            "from": [{
+                "namespaceSelector": {
+                    "matchLabels": {
+                        "kubernetes.io/metadata.name": super::ingress::controller_namespace(plan),
+                    },
+                },
+            }],
             "ports": [{ "port": port, "protocol": "TCP" }],
         }));
     }

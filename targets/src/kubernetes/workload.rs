@@ -7,9 +7,9 @@ use gantry::diagnostics::Diagnostic;
 use gantry::values::Duration;
 use serde_json::{Map, Value, json};
 
-use super::labels;
 use super::output::Output;
 use super::plan::ServicePlan;
+use super::{flagd, labels};
 
 /// The UID and GID pods run as: above 10000, so they never match a host user's.
 pub const RUN_AS: u32 = 10001;
@@ -37,10 +37,27 @@ pub fn pod_template(plan: &ServicePlan, out: &mut Output) -> Value {
                 "fsGroup": RUN_AS,
                 "seccompProfile": { "type": "RuntimeDefault" },
             },
-            "containers": [container(plan, out)],
-            "volumes": [{ "name": "tmp", "emptyDir": {} }],
+            "containers": containers(plan, out),
+            "volumes": volumes(plan),
         },
     })
+}
+
+/// The app's container, and the flagd sidecar when the feature has flags to serve.
+fn containers(plan: &ServicePlan, out: &mut Output) -> Value {
+    let mut containers = vec![container(plan, out)];
+    if flagd::wanted(plan) {
+        containers.push(flagd::container(plan, out));
+    }
+    Value::Array(containers)
+}
+
+fn volumes(plan: &ServicePlan) -> Value {
+    let mut volumes = vec![json!({ "name": "tmp", "emptyDir": {} })];
+    if flagd::wanted(plan) {
+        volumes.push(flagd::volume(plan));
+    }
+    Value::Array(volumes)
 }
 
 fn pod_labels(plan: &ServicePlan) -> Value {
@@ -62,7 +79,12 @@ fn container(plan: &ServicePlan, out: &mut Output) -> Value {
     if !ports.is_empty() {
         container.insert("ports".into(), Value::Array(ports));
     }
-    let env: Vec<Value> = service.env.iter().map(|e| env_var(plan, e)).collect();
+    let mut env: Vec<Value> = service.env.iter().map(|e| env_var(plan, e)).collect();
+    if flagd::wanted(plan) {
+        // The spec's own value wins: it may point the SDK elsewhere on purpose.
+        let own = |name: &Value| service.env.iter().any(|e| *name == e.name.value.as_str());
+        env.extend(flagd::env().into_iter().filter(|v| !own(&v["name"])));
+    }
     if !env.is_empty() {
         container.insert("env".into(), Value::Array(env));
     }
@@ -98,9 +120,16 @@ fn image(plan: &ServicePlan) -> String {
     let Some(image) = &plan.service.image else {
         return String::new();
     };
-    let reference = image.reference.value.as_str();
-    match &image.digest {
-        Some(digest) => format!("{}@{}", repository(reference), digest.value),
+    image_reference(
+        &image.reference.value,
+        image.digest.as_ref().map(|d| d.value.as_str()),
+    )
+}
+
+/// `repo@digest` when there is a digest, else the reference as given.
+pub fn image_reference(reference: &str, digest: Option<&str>) -> String {
+    match digest {
+        Some(digest) => format!("{}@{}", repository(reference), digest),
         None => reference.to_string(),
     }
 }

@@ -76,6 +76,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "kubernetes-v1.37-strict/networkpolicy-networking-v1.json",
     ),
     (
+        "networking.k8s.io/v1",
+        "Ingress",
+        "kubernetes-v1.37-strict/ingress-networking-v1.json",
+    ),
+    (
         "rbac.authorization.k8s.io/v1",
         "Role",
         "kubernetes-v1.37-strict/role-rbac-v1.json",

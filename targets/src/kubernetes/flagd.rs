@@ -1,0 +1,144 @@
+//! The flagd sidecar that serves a feature's flag ConfigMap to every service of the feature, on
+//! `localhost`, where OpenFeature's flagd providers look by default. With
+//! `flags provider="openfeature-operator"` the operator injects flagd itself: no sidecar.
+//!
+//! Ports, arguments and health paths are flagd's own defaults (flagd docs: `flagd start`
+//! reference and "Monitoring"): evaluation on 8013, management on 8014 with `/healthz`
+//! (liveness) and `/readyz` (readiness, 412 until the flags are loaded).
+
+use gantry::diagnostics::Diagnostic;
+use serde_json::{Value, json};
+
+use super::flags::FLAGS_KEY;
+use super::output::Output;
+use super::plan::ServicePlan;
+use super::workload::{RUN_AS, image_reference};
+
+/// The flagd image when the workspace's `flags` node gives none: flagd release v0.16.1
+/// (2026-07-23), pinned by tag and by the digest of its multi-arch manifest on ghcr.io.
+pub const DEFAULT_IMAGE: &str = "ghcr.io/open-feature/flagd:v0.16.1";
+pub const DEFAULT_DIGEST: &str =
+    "sha256:9525b3c2916183810f93f0a72774c1dfad48d1ae22852c753719c46db80af5e7";
+
+/// flagd's evaluation port (gRPC and HTTP), which the app's SDK calls.
+pub const EVALUATION_PORT: u16 = 8013;
+/// flagd's management port: health, readiness and metrics.
+pub const MANAGEMENT_PORT: u16 = 8014;
+/// Where the flag ConfigMap is mounted, read-only.
+pub const MOUNT_DIR: &str = "/etc/flagd";
+pub const VOLUME: &str = "flagd-flags";
+pub const CONTAINER: &str = "flagd";
+/// flagd is a small Go binary serving a few flags from memory.
+const CPU: &str = "50m";
+const MEMORY: &str = "64Mi";
+
+/// Whether the service's pods get a flagd sidecar: its feature has flags, and no operator
+/// injects flagd instead.
+pub fn wanted(plan: &ServicePlan) -> bool {
+    let operator = plan
+        .model
+        .workspace
+        .flags_provider
+        .as_ref()
+        .is_some_and(|p| p.value == "openfeature-operator");
+    !plan.feature.flags.is_empty() && !operator
+}
+
+/// The ConfigMap the flags are in (see `flags::objects`).
+pub fn config_map_name(plan: &ServicePlan) -> String {
+    format!("{}-flags", plan.feature.name.value)
+}
+
+/// `repo@digest` of the workspace's image, or of the pinned default.
+fn image(plan: &ServicePlan) -> String {
+    let workspace = &plan.model.workspace;
+    let reference = workspace
+        .flags_image
+        .as_ref()
+        .map_or(DEFAULT_IMAGE, |i| i.value.as_str());
+    let digest = match (&workspace.flags_image, &workspace.flags_digest) {
+        (_, Some(digest)) => Some(digest.value.as_str()),
+        (None, None) => Some(DEFAULT_DIGEST),
+        (Some(_), None) => None,
+    };
+    image_reference(reference, digest)
+}
+
+/// The sidecar container, hardened like the app's.
+pub fn container(plan: &ServicePlan, out: &mut Output) -> Value {
+    check_ports(plan, out);
+    let probe = |path: &str| json!({ "httpGet": { "path": path, "port": MANAGEMENT_PORT } });
+    json!({
+        "name": CONTAINER,
+        "image": image(plan),
+        "imagePullPolicy": "Always",
+        "args": ["start", "--uri", format!("file:{MOUNT_DIR}/{FLAGS_KEY}")],
+        "ports": [
+            { "name": "flagd", "containerPort": EVALUATION_PORT, "protocol": "TCP" },
+            { "name": "flagd-mgmt", "containerPort": MANAGEMENT_PORT, "protocol": "TCP" },
+        ],
+        "resources": {
+            "requests": { "cpu": CPU, "memory": MEMORY },
+            "limits": { "cpu": CPU, "memory": MEMORY },
+        },
+        "livenessProbe": probe("/healthz"),
+        "readinessProbe": probe("/readyz"),
+        "securityContext": {
+            "runAsNonRoot": true,
+            "runAsUser": RUN_AS,
+            "runAsGroup": RUN_AS,
+            "privileged": false,
+            "allowPrivilegeEscalation": false,
+            "readOnlyRootFilesystem": true,
+            "capabilities": { "drop": ["ALL"] },
+            "seccompProfile": { "type": "RuntimeDefault" },
+        },
+        "volumeMounts": [{ "name": VOLUME, "mountPath": MOUNT_DIR, "readOnly": true }],
+    })
+}
+
+/// The pod volume holding the flags.
+pub fn volume(plan: &ServicePlan) -> Value {
+    json!({ "name": VOLUME, "configMap": { "name": config_map_name(plan) } })
+}
+
+/// The variables OpenFeature's flagd providers read to find flagd.
+pub fn env() -> [Value; 2] {
+    [
+        json!({ "name": "FLAGD_HOST", "value": "localhost" }),
+        json!({ "name": "FLAGD_PORT", "value": EVALUATION_PORT.to_string() }),
+    ]
+}
+
+/// Containers of a pod share its network: the app cannot listen where flagd does.
+fn check_ports(plan: &ServicePlan, out: &mut Output) {
+    let service = plan.service;
+    let mut taken = Vec::new();
+    if let Some(port) = &service.port {
+        taken.push((port.number.value, port.number.span));
+    }
+    let metrics_port = plan
+        .feature
+        .telemetry
+        .as_ref()
+        .and_then(|t| t.metrics.as_ref())
+        .and_then(|m| m.port.as_ref());
+    if let Some(port) = metrics_port {
+        taken.push((port.value, port.span));
+    }
+    for (number, span) in taken {
+        if number == EVALUATION_PORT || number == MANAGEMENT_PORT {
+            out.error(
+                Diagnostic::error(
+                    "invalid-value",
+                    span,
+                    format!("port {number} is the flagd sidecar's, which runs beside this service because its feature has flags"),
+                )
+                .with_label("taken by flagd")
+                .with_help(format!(
+                    "use a port other than {EVALUATION_PORT} and {MANAGEMENT_PORT}"
+                )),
+            );
+        }
+    }
+}
