@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::flags::FLAGS_KEY;
 use super::output::Output;
 use super::plan::ServicePlan;
-use super::workload::{RUN_AS, image_reference};
+use super::workload::{hardened_security_context, image_reference};
 
 /// The flagd image when the workspace's `flags` node gives none: flagd release v0.16.1
 /// (2026-07-23), pinned by tag and by the digest of its multi-arch manifest on ghcr.io.
@@ -83,16 +83,7 @@ pub fn container(plan: &ServicePlan, out: &mut Output) -> Value {
         },
         "livenessProbe": probe("/healthz"),
         "readinessProbe": probe("/readyz"),
-        "securityContext": {
-            "runAsNonRoot": true,
-            "runAsUser": RUN_AS,
-            "runAsGroup": RUN_AS,
-            "privileged": false,
-            "allowPrivilegeEscalation": false,
-            "readOnlyRootFilesystem": true,
-            "capabilities": { "drop": ["ALL"] },
-            "seccompProfile": { "type": "RuntimeDefault" },
-        },
+        "securityContext": hardened_security_context(),
         "volumeMounts": [{ "name": VOLUME, "mountPath": MOUNT_DIR, "readOnly": true }],
     })
 }

@@ -96,16 +96,7 @@ fn container(plan: &ServicePlan, out: &mut Output) -> Value {
     }
     container.insert(
         "securityContext".into(),
-        json!({
-            "runAsNonRoot": true,
-            "runAsUser": RUN_AS,
-            "runAsGroup": RUN_AS,
-            "privileged": false,
-            "allowPrivilegeEscalation": false,
-            "readOnlyRootFilesystem": true,
-            "capabilities": { "drop": ["ALL"] },
-            "seccompProfile": { "type": "RuntimeDefault" },
-        }),
+        hardened_security_context(),
     );
     container.insert(
         "volumeMounts".into(),
@@ -116,6 +107,21 @@ fn container(plan: &ServicePlan, out: &mut Output) -> Value {
 
 /// `repo@sha256:…` when a digest is given: the tag only names what was reviewed, the digest is
 /// what runs.
+/// The security context of every container gantry writes: non-root, read-only root file
+/// system, no privilege escalation, no capabilities, the runtime's default seccomp profile.
+pub fn hardened_security_context() -> Value {
+    json!({
+        "runAsNonRoot": true,
+        "runAsUser": RUN_AS,
+        "runAsGroup": RUN_AS,
+        "privileged": false,
+        "allowPrivilegeEscalation": false,
+        "readOnlyRootFilesystem": true,
+        "capabilities": { "drop": ["ALL"] },
+        "seccompProfile": { "type": "RuntimeDefault" },
+    })
+}
+
 fn image(plan: &ServicePlan) -> String {
     let Some(image) = &plan.service.image else {
         return String::new();
