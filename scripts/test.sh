@@ -14,11 +14,13 @@ cargo test --workspace --locked
 cargo run --quiet --locked -- docs --check
 
 # Build every example and put its output through the validators a cluster's CI would run
-# (kubernetes-validate --strict, checkov; installed into .ci-tools/ on first use).
+# (kubernetes-validate --strict, checkov, promtool check and test; installed into .ci-tools/ on
+# first use).
 cargo build --quiet --locked -p gantry-cli
 gantry="target/debug/gantry"
 for example in examples/*/; do
     "$gantry" build "$example"
     "$gantry" build --check "$example"
     bash scripts/validate-kubernetes.sh "${example}generated"
+    bash scripts/validate-prometheus.sh "${example}generated"
 done

@@ -2,6 +2,9 @@
 //! one environment into artifacts. Targets depend on the model only.
 
 pub mod kubernetes;
+pub mod prometheus;
+mod promql;
+pub mod runbooks;
 
 use gantry::artifact::Artifact;
 use gantry::diagnostics::Diagnostic;
@@ -13,5 +16,9 @@ pub type Emit = fn(&Model) -> Result<Vec<Artifact>, Vec<Diagnostic>>;
 
 /// The targets gantry knows, by name, in the order they are built.
 pub fn all() -> Vec<(&'static str, Emit)> {
-    vec![("kubernetes", kubernetes::emit)]
+    vec![
+        ("kubernetes", kubernetes::emit),
+        ("runbooks", runbooks::emit),
+        ("prometheus", prometheus::emit),
+    ]
 }

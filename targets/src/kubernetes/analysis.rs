@@ -3,7 +3,7 @@
 //! of the fast page pair, and fails at the fast-burn page threshold. The canary, the alerts and
 //! the dashboards agree because they share `consequences`.
 
-use gantry::ast::{Indicator, RollbackTrigger, Slo};
+use gantry::ast::{RollbackTrigger, Slo};
 use gantry::consequences::{DEFAULT_WINDOW, burn_rate_windows, page_threshold};
 use gantry::diagnostics::Diagnostic;
 use serde_json::{Value, json};
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::labels;
 use super::output::Output;
 use super::plan::{ServicePlan, object_name};
-use super::promql;
+use crate::promql;
 
 /// One measurement a minute over five minutes: a full short window of the page pair at the
 /// canary's weight.
@@ -109,20 +109,12 @@ fn metric(plan: &ServicePlan, slo: &Slo) -> Result<Value, Box<Diagnostic>> {
         "interval": ANALYSIS_INTERVAL,
         "count": ANALYSIS_COUNT,
         "failureLimit": FAILURE_LIMIT,
-        "failureCondition": format!("result[0] > {}", format_threshold(threshold)),
+        "failureCondition": format!("result[0] > {}", promql::number(threshold)),
         "provider": { "prometheus": { "address": PROMETHEUS_ADDRESS, "query": query } },
     }))
 }
 
-/// A threshold as a short decimal: `0.0144` rather than the float's `0.014400000000000012`.
-fn format_threshold(value: f64) -> String {
-    let text = format!("{value:.10}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    text.to_string()
-}
-
-/// The SLO's error ratio over `window`: `1 − good/total`, `bad/total`, or for a latency SLO the
-/// share of requests slower than the threshold's bucket.
+/// The SLO's error ratio over `window`, as the alerts query it.
 fn error_ratio(plan: &ServicePlan, slo: &Slo, window: &str) -> Result<String, Box<Diagnostic>> {
     let feature = plan.feature.name.value.as_str();
     let service = slo
@@ -130,14 +122,13 @@ fn error_ratio(plan: &ServicePlan, slo: &Slo, window: &str) -> Result<String, Bo
         .as_ref()
         .map_or(plan.service.name.value.as_str(), |s| s.value.as_str());
     let job = object_name(feature, service);
-    let params = [
-        ("feature", feature),
-        ("service", service),
-        ("job", job.as_str()),
-        ("namespace", plan.namespace),
-        ("window", window),
-    ];
-    let unusable = |span, why: String| {
+    let scope = promql::SliScope {
+        feature,
+        service,
+        job: &job,
+        namespace: plan.namespace,
+    };
+    promql::error_ratio(slo, &scope, window).map_err(|(span, why)| {
         Box::new(
             Diagnostic::error(
                 "invalid-value",
@@ -146,50 +137,5 @@ fn error_ratio(plan: &ServicePlan, slo: &Slo, window: &str) -> Result<String, Bo
             )
             .with_label("used by `rollback-when`"),
         )
-    };
-    match &slo.indicator {
-        Some(Indicator::Ratio {
-            good,
-            bad,
-            total,
-            span,
-            ..
-        }) => {
-            let render = |q: &gantry::source::Spanned<String>| {
-                promql::render(&q.value, &params).map_err(|why| unusable(q.span, why))
-            };
-            let Some(total) = total else {
-                return Err(unusable(*span, "its ratio has no `total`".into()));
-            };
-            let total = render(total)?;
-            match (good, bad) {
-                (Some(good), _) => Ok(format!("1 - (({}) / ({total}))", render(good)?)),
-                (None, Some(bad)) => Ok(format!("({}) / ({total})", render(bad)?)),
-                (None, None) => Err(unusable(
-                    *span,
-                    "its ratio has neither `good` nor `bad`".into(),
-                )),
-            }
-        }
-        Some(Indicator::Latency {
-            metric,
-            threshold,
-            span,
-            ..
-        }) => {
-            let (Some(metric), Some(threshold)) = (metric, threshold) else {
-                return Err(unusable(
-                    *span,
-                    "its latency indicator needs `metric` and `threshold`".into(),
-                ));
-            };
-            let job = promql::escape(&job);
-            let le = promql::le_matcher(threshold.value.as_seconds());
-            let metric = &metric.value;
-            Ok(format!(
-                "1 - (sum(rate({metric}_bucket{{job=\"{job}\",{le}}}[{window}])) / sum(rate({metric}_count{{job=\"{job}\"}}[{window}])))"
-            ))
-        }
-        None => Err(unusable(slo.name.span, "it has no indicator".into())),
-    }
+    })
 }

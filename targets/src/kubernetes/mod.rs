@@ -17,7 +17,7 @@ mod monitoring;
 mod network;
 mod output;
 mod plan;
-mod promql;
+
 mod rbac;
 mod rollout;
 mod service;

@@ -94,10 +94,7 @@ fn container(plan: &ServicePlan, out: &mut Output) -> Value {
             container.insert(format!("{}Probe", probe.kind.value), value);
         }
     }
-    container.insert(
-        "securityContext".into(),
-        hardened_security_context(),
-    );
+    container.insert("securityContext".into(), hardened_security_context());
     container.insert(
         "volumeMounts".into(),
         json!([{ "name": "tmp", "mountPath": SCRATCH_DIR }]),
