@@ -6,23 +6,12 @@ mod support;
 use gantry::artifact::{Artifact, Content};
 use gantry::check::Checked;
 use gantry::diagnostics::Diagnostic;
-use gantry::model::Model;
 use support::*;
 
 const EXAMPLES: [&str; 2] = ["checkout", "platform"];
 
 fn emit_runbooks(checked: &Checked, environment: &str) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    let model = Model::of(checked, environment).unwrap_or_else(|| {
-        panic!(
-            "no model for {environment}: {:#?}",
-            checked
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .collect::<Vec<_>>()
-        )
-    });
-    gantry_targets::runbooks::emit(&model)
+    gantry_targets::runbooks::emit(&model(checked, environment))
 }
 
 fn page<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {

@@ -58,8 +58,9 @@ pub fn environments(checked: &Checked) -> Vec<String> {
         .collect()
 }
 
-pub fn emit(checked: &Checked, environment: &str) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    let model = Model::of(checked, environment).unwrap_or_else(|| {
+/// The model of one environment of a workspace that must check without errors.
+pub fn model<'a>(checked: &'a Checked, environment: &str) -> Model<'a> {
+    Model::of(checked, environment).unwrap_or_else(|| {
         panic!(
             "no model for {environment}: {:#?}",
             checked
@@ -68,8 +69,11 @@ pub fn emit(checked: &Checked, environment: &str) -> Result<Vec<Artifact>, Vec<D
                 .filter(|d| d.is_error())
                 .collect::<Vec<_>>()
         )
-    });
-    gantry_targets::kubernetes::emit(&model)
+    })
+}
+
+pub fn emit(checked: &Checked, environment: &str) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    gantry_targets::kubernetes::emit(&model(checked, environment))
 }
 
 pub fn objects(artifacts: &[Artifact]) -> Vec<(&str, &Value)> {
