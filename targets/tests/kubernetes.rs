@@ -186,21 +186,6 @@ feature "shop" {{
     )
 }
 
-fn kdl_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 const GOOD_STEPS: &str = r#"step weight=20 pause="5m"
         step weight=60 approve="payments""#;
 

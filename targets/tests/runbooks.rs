@@ -115,21 +115,6 @@ workspace "tests" {
 }
 "#;
 
-fn kdl_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A feature whose runbook summary, second step and agent purpose are `text`; agent `bot` has
 /// Kubernetes rights, agent `helper` links the workspace's runbook instead of a generated page.
 fn feature(text: &str) -> String {

@@ -102,3 +102,19 @@ pub fn find<'a>(artifacts: &'a [Artifact], path: &str) -> &'a Value {
         .map(|(_, v)| v)
         .unwrap_or_else(|| panic!("no artifact {path}"))
 }
+
+/// `text` as a quoted KDL string, escaped so that any text survives the trip into a spec.
+pub fn kdl_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
