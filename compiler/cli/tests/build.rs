@@ -7,16 +7,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn gantry(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gantry"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("gantry runs")
-}
+mod common;
+use common::gantry;
 
 /// A copy of examples/checkout (specs only) under the target directory.
 fn example(name: &str) -> PathBuf {

@@ -1,16 +1,9 @@
 //! The `gantry` binary: exit codes, output formats and workspace discovery, run as a user would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn gantry(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gantry"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("gantry runs")
-}
+mod common;
+use common::gantry;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
