@@ -14,8 +14,9 @@ cargo test --workspace --locked
 cargo run --quiet --locked -- docs --check
 
 # Build every example and put its output through the validators a cluster's CI would run
-# (kubernetes-validate --strict, checkov, promtool check and test; installed into .ci-tools/ on
-# first use).
+# (kubernetes-validate --strict, checkov, promtool check and test, amtool check-config and
+# routes test, promtool on the dashboards' queries, hclfmt and checkov on the Terraform;
+# installed into .ci-tools/ on first use).
 cargo build --quiet --locked -p gantry-cli
 gantry="target/debug/gantry"
 for example in examples/*/; do
@@ -23,4 +24,21 @@ for example in examples/*/; do
     "$gantry" build --check "$example"
     bash scripts/validate-kubernetes.sh "${example}generated"
     bash scripts/validate-prometheus.sh "${example}generated"
+    bash scripts/validate-alertmanager.sh "${example}generated" "$example"
+    bash scripts/validate-grafana.sh "${example}generated"
+    bash scripts/validate-terraform.sh "${example}generated"
 done
+
+# The specs gantry ships are formatted with its own formatter.
+"$gantry" fmt --check examples
+"$gantry" fmt --check stdlib
+
+# The language server with a real editor: headless Neovim (extracted into .ci-tools/ on first use).
+bash scripts/test-neovim.sh
+
+# The VS Code extension builds and its unit tests pass (grammar, configuration), when node is here.
+if command -v npm >/dev/null 2>&1; then
+    (cd editor/vscode && npm ci --no-audit --no-fund --silent && npm run --silent build && npm test)
+else
+    echo "skipping the VS Code extension: npm is not installed"
+fi

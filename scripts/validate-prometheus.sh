@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Validates the prometheus target's output of one build: `promtool check rules` on every rule
-# file and `promtool test rules` on every generated test file under OUTPUT_DIR/*/prometheus/.
+# file and `promtool test rules` on every generated test file under OUTPUT_DIR/*/prometheus/
+# (`slo-rules.test.yaml` and the `slo-rules.every-STEP.test.yaml` files of coarser steps), then
+# prints how many files, alerts and test groups passed.
 # promtool comes from Debian's `prometheus` package, extracted into .ci-tools/prom on first use.
 set -euo pipefail
 if [ $# -ne 1 ]; then
@@ -23,17 +25,23 @@ if [ ! -x "$promtool" ]; then
 fi
 shopt -s nullglob
 status=0
-checked=0
+rule_files=0
+alerts=0
+test_files=0
+test_groups=0
 for rules in "$out"/*/prometheus/*/*rules.yaml; do
-    checked=$((checked + 1))
+    rule_files=$((rule_files + 1))
+    alerts=$((alerts + $(grep -c '^  - alert: ' "$rules" || true)))
     "$promtool" check rules "$rules" || status=1
 done
 for tests in "$out"/*/prometheus/*/*.test.yaml; do
-    checked=$((checked + 1))
+    test_files=$((test_files + 1))
+    test_groups=$((test_groups + $(grep -c '^- \(alert_rule_test\|input_series\):$' "$tests" || true)))
     (cd "$(dirname "$tests")" && "$promtool" test rules "$(basename "$tests")") || status=1
 done
-if [ "$checked" -eq 0 ]; then
+if [ $((rule_files + test_files)) -eq 0 ]; then
     echo "error: no prometheus output under $out/*/prometheus/" >&2
     exit 1
 fi
+echo "promtool: $rule_files rule files ($alerts alerts), $test_files test files ($test_groups test groups)"
 exit "$status"

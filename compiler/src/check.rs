@@ -7,17 +7,19 @@ use std::path::{Path, PathBuf};
 
 use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
+use crate::feature_index::FeatureIndex;
 use crate::graph::Graph;
 use crate::merge::{self, merge};
 use crate::resolve::{PresetIndex, Resolver};
 use crate::risk::RiskTable;
 use crate::schema::{self, NodeSchema};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span, Spanned};
 use crate::syntax::{self, Document, Node};
-use crate::validate::validate;
+use crate::templates::{self, TemplateFolder};
+use crate::validate::validate_source;
 use crate::vfs::Vfs;
 use crate::workspace::{self, Layout, LoadError, WORKSPACE_FILE};
-use crate::{stdlib, suggest};
+use crate::{limits, stdlib, suggest};
 
 /// The environment of a workspace that declares none.
 pub const DEFAULT_ENVIRONMENT: &str = "default";
@@ -34,6 +36,23 @@ pub struct Input {
 pub struct EnvironmentView {
     pub name: String,
     pub features: Vec<Feature>,
+    pub index: FeatureIndex,
+}
+
+impl EnvironmentView {
+    pub fn new(name: String, features: Vec<Feature>) -> EnvironmentView {
+        let index = FeatureIndex::new(&features);
+        EnvironmentView {
+            name,
+            features,
+            index,
+        }
+    }
+
+    /// This environment's feature named `name`.
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.index.first(&self.features, name)
+    }
 }
 
 /// Everything a check found and built.
@@ -47,6 +66,8 @@ pub struct Checked {
     pub environments: Vec<EnvironmentView>,
     pub presets: PresetIndex,
     pub risk: RiskTable,
+    /// The runbook templates by file name: the stdlib's, replaced by the workspace's own.
+    pub templates: BTreeMap<String, Spanned<String>>,
 }
 
 impl Checked {
@@ -65,7 +86,15 @@ pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), Load
         })
     };
     let workspace_text = read(&root.join(WORKSPACE_FILE))?;
-    let layout = Layout::from_document(syntax::parse(FileId(0), &workspace_text).ok().as_ref());
+    // An oversized gantry.kdl is reported by the check below; its layout is not read.
+    let workspace_doc = (workspace_text.len() <= limits::MAX_FILE_BYTES)
+        .then(|| syntax::parse(FileId(0), &workspace_text).ok())
+        .flatten();
+    let layout = Layout::from_document(workspace_doc.as_ref());
+    let template_folder = templates::folder_of(workspace_doc.as_ref())
+        .map_or(TemplateFolder::NotRead, |folder| {
+            templates::read(vfs, &root, &folder)
+        });
     let mut specs = Vec::new();
     for file in workspace::spec_files(vfs, &root, &layout)? {
         specs.push(Input {
@@ -77,7 +106,10 @@ pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), Load
         name: WORKSPACE_FILE.to_string(),
         text: workspace_text,
     };
-    Ok((root, check_files(workspace_input, specs)))
+    Ok((
+        root,
+        check_workspace(workspace_input, specs, template_folder),
+    ))
 }
 
 struct Parsed {
@@ -87,6 +119,15 @@ struct Parsed {
 
 /// Checks a workspace given as text: `gantry.kdl` and the spec files.
 pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
+    check_workspace(workspace_file, spec_files, TemplateFolder::NotRead)
+}
+
+/// Checks a workspace given as text, with what its `templates` folder held.
+pub fn check_workspace(
+    workspace_file: Input,
+    spec_files: Vec<Input>,
+    template_folder: TemplateFolder,
+) -> Checked {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     // The stdlib is parsed once per process; its files take the first ids of every source map.
@@ -105,12 +146,24 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
                      text: String,
                      root: &'static NodeSchema,
                      diagnostics: &mut Vec<Diagnostic>| {
+        // The size is checked before parsing, and an oversized text is not kept.
+        if text.len() > limits::MAX_FILE_BYTES {
+            let file = sources.add(SourceFile::new(name.clone(), ""));
+            diagnostics.extend(limits::file_too_large(file, &name, text.len()));
+            return Parsed { file, doc: None };
+        }
         let file = sources.add(SourceFile::new(name, text));
         let doc = match syntax::parse(file, &sources.get(file).text) {
-            Ok(doc) => {
-                validate(&doc, root, diagnostics);
-                Some(doc)
-            }
+            Ok(doc) => match limits::too_many_nodes(&doc) {
+                Some(too_many) => {
+                    diagnostics.push(too_many);
+                    None
+                }
+                None => {
+                    validate_source(&doc, root, &sources.get(file).text, diagnostics);
+                    Some(doc)
+                }
+            },
             Err(errors) => {
                 diagnostics.extend(errors);
                 None
@@ -151,6 +204,22 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
                 .map(move |n| (file, n))
         })
         .collect();
+    let all_features: Vec<&Node> = feature_nodes.iter().map(|(_, node)| *node).collect();
+    if let Some(too_many) = limits::too_many_features(&all_features) {
+        // Nothing past parsing runs: its cost grows with every feature and entity.
+        diagnostics.push(too_many);
+        diagnostics::sort_and_dedup(&mut diagnostics, &sources);
+        return Checked {
+            sources,
+            diagnostics,
+            workspace,
+            features: Vec::new(),
+            environments: Vec::new(),
+            presets,
+            risk: RiskTable::default(),
+            templates: BTreeMap::new(),
+        };
+    }
     let features: Vec<Feature> = feature_nodes
         .iter()
         .filter_map(|(file, node)| ast::lower_feature(node, *file))
@@ -180,26 +249,28 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
     let environments: Vec<EnvironmentView> = environment_names
         .iter()
         .map(|env| {
-            let features: Vec<Feature> = feature_nodes
-                .iter()
-                .filter_map(|(file, node)| {
-                    let merged = merged_feature(node, env, &presets);
-                    validate_merged(&merged, &mut diagnostics);
-                    ast::lower_feature(&merged, *file)
-                })
-                .collect();
+            let lowered = crate::parallel::map(&feature_nodes, |(file, node)| {
+                let merged = merged_feature(node, env, &presets);
+                let mut found = Vec::new();
+                validate_merged(&merged, &mut found);
+                (ast::lower_feature(&merged, *file), found)
+            });
+            let mut features = Vec::with_capacity(lowered.len());
+            for (feature, found) in lowered {
+                diagnostics.extend(found);
+                features.extend(feature);
+            }
+            let view = EnvironmentView::new(env.clone(), features);
             Resolver {
                 workspace: workspace.as_ref(),
-                features: &features,
+                features: &view.features,
+                index: &view.index,
                 presets: &presets,
                 diagnostics: &mut diagnostics,
             }
             .run();
-            diagnostics.extend(Graph::build(workspace.as_ref(), &features).cycles());
-            EnvironmentView {
-                name: env.clone(),
-                features,
-            }
+            diagnostics.extend(Graph::build(workspace.as_ref(), &view.features).cycles());
+            view
         })
         .collect();
 
@@ -240,6 +311,13 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         },
     ));
 
+    let templates = templates::collect(
+        workspace.as_ref(),
+        template_folder,
+        &mut sources,
+        &mut diagnostics,
+    );
+
     diagnostics::sort_and_dedup(&mut diagnostics, &sources);
     Checked {
         sources,
@@ -249,6 +327,7 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
         environments,
         presets,
         risk,
+        templates,
     }
 }
 
@@ -341,8 +420,10 @@ fn unknown_environment(
     workspace: Option<&Workspace>,
 ) -> Diagnostic {
     let declared = workspace.is_some_and(|w| !w.environments.is_empty());
-    let help = match suggest::did_you_mean(&name.value, known.iter().map(String::as_str)) {
-        Some(s) if declared => format!("did you mean `{s}`?"),
+    let suggestion =
+        suggest::did_you_mean(&name.value, known.iter().map(String::as_str)).filter(|_| declared);
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
         _ if declared => format!(
             "the workspace's environments are: {}; declare it in gantry.kdl with `environment \"{}\"`",
             known.join(", "),
@@ -359,7 +440,8 @@ fn unknown_environment(
         format!("no environment named `{}` in the workspace", name.value),
     )
     .with_label("unknown environment")
-    .with_help(help);
+    .with_help(help)
+    .with_replacement(suggestion);
     if let Some(first) = workspace.and_then(|w| w.environments.first()) {
         d = d.with_secondary(first.span, "environments are declared here");
     }

@@ -91,6 +91,9 @@ pub struct Model<'a> {
     pub presets: &'a PresetIndex,
     /// The checked files, so that artifacts can name the spec file they came from.
     pub sources: &'a SourceMap,
+    /// The runbook templates by file name (the workspace's own replace the stdlib's); each spans
+    /// its whole file in `sources`.
+    pub templates: &'a BTreeMap<String, Spanned<String>>,
 }
 
 impl<'a> Model<'a> {
@@ -124,6 +127,7 @@ impl<'a> Model<'a> {
             risk: &checked.risk,
             presets: &checked.presets,
             sources: &checked.sources,
+            templates: &checked.templates,
         })
     }
 

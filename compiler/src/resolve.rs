@@ -2,6 +2,7 @@
 //! in this or another feature, an SLO, a runbook, a secret, a preset, an environment — or gets
 //! an `unresolved-reference` (`unknown-preset`, `unknown-environment`) with a did-you-mean.
 
+use crate::feature_index::FeatureIndex;
 use std::collections::BTreeMap;
 
 use crate::ast::{self, Feature, Name, Workspace};
@@ -33,6 +34,7 @@ impl PresetIndex {
 pub struct Resolver<'a> {
     pub workspace: Option<&'a Workspace>,
     pub features: &'a [Feature],
+    pub index: &'a FeatureIndex,
     pub presets: &'a PresetIndex,
     pub diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -43,7 +45,8 @@ fn names<T>(items: &[T], name: impl Fn(&T) -> &Name) -> Vec<&str> {
 
 impl<'a> Resolver<'a> {
     fn unresolved(&mut self, reference: &Name, what: &str, candidates: &[&str], context: &str) {
-        let help = match did_you_mean(&reference.value, candidates.iter().copied()) {
+        let suggestion = did_you_mean(&reference.value, candidates.iter().copied());
+        let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None if candidates.is_empty() => format!("there is no {what} {context}"),
             None if candidates.len() <= 8 => {
@@ -58,7 +61,8 @@ impl<'a> Resolver<'a> {
                 format!("no {what} named `{}` {context}", reference.value),
             )
             .with_label(format!("unknown {what}"))
-            .with_help(help),
+            .with_help(help)
+            .with_replacement(suggestion),
         );
     }
 
@@ -104,7 +108,8 @@ impl<'a> Resolver<'a> {
                 } else {
                     ("preset", "presets")
                 };
-                let help = match did_you_mean(&preset.value, same_kind.iter().copied()) {
+                let suggestion = did_you_mean(&preset.value, same_kind.iter().copied());
+                let help = match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if same_kind.is_empty() => format!(
                         "there are no `{kind}` {plural}; `gantry stdlib` lists the standard library"
@@ -118,7 +123,8 @@ impl<'a> Resolver<'a> {
                         format!("no {what} named `{}`", preset.value),
                     )
                     .with_label(format!("unknown {what}"))
-                    .with_help(help),
+                    .with_help(help)
+                    .with_replacement(suggestion),
                 );
             }
         }
@@ -308,7 +314,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn feature_named(&self, name: &str) -> Option<&'a Feature> {
-        self.features.iter().find(|f| f.name.value == name)
+        self.index.first(self.features, name)
     }
 
     fn all_feature_names(&self) -> Vec<&'a str> {
@@ -327,8 +333,10 @@ impl<'a> Resolver<'a> {
         let Some(target) = target else {
             let feature_name = dep.value.feature.clone().unwrap_or_default();
             let features = self.all_feature_names();
-            let help = match did_you_mean(&feature_name, features.iter().copied()) {
-                Some(s) => format!("did you mean `{s}/{}`?", dep.value.name),
+            let suggestion = did_you_mean(&feature_name, features.iter().copied())
+                .map(|s| format!("{s}/{}", dep.value.name));
+            let help = match &suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
                 None => format!("the features are: {}", features.join(", ")),
             };
             self.diagnostics.push(
@@ -338,7 +346,8 @@ impl<'a> Resolver<'a> {
                     format!("no feature named `{feature_name}` in the workspace"),
                 )
                 .with_label("unknown feature")
-                .with_help(help),
+                .with_help(help)
+                .with_replacement(suggestion),
             );
             return;
         };

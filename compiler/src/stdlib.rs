@@ -16,6 +16,22 @@ pub const FILES: &[(&str, &str)] = &[
     ("<stdlib>/risk.kdl", include_str!("../../stdlib/risk.kdl")),
 ];
 
+/// The Handlebars templates of the runbooks target, by the file name a workspace's `templates`
+/// folder overrides them with. Shown to users under `<stdlib>/templates/…`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "agent.md.hbs",
+        include_str!("../../stdlib/templates/agent.md.hbs"),
+    ),
+    (
+        "runbook.md.hbs",
+        include_str!("../../stdlib/templates/runbook.md.hbs"),
+    ),
+];
+
+/// The folder stdlib templates are shown under.
+pub const TEMPLATE_DIR: &str = "<stdlib>/templates";
+
 /// Whether a file name is a stdlib file.
 pub fn is_stdlib(name: &str) -> bool {
     name.starts_with("<stdlib>/")

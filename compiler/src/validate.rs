@@ -15,6 +15,23 @@ pub fn validate(doc: &Document, root: &'static NodeSchema, diagnostics: &mut Vec
     let mut v = Validator {
         diagnostics,
         presets_merged: false,
+        source: None,
+    };
+    v.children(&doc.nodes, root, None, Mode::Complete);
+}
+
+/// Validates a document parsed from `source`, so that a fault inside a string (a PromQL
+/// bracket) can be pointed at within it.
+pub fn validate_source(
+    doc: &Document,
+    root: &'static NodeSchema,
+    source: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut v = Validator {
+        diagnostics,
+        presets_merged: false,
+        source: Some(source),
     };
     v.children(&doc.nodes, root, None, Mode::Complete);
 }
@@ -29,6 +46,7 @@ pub fn validate_merged(
     let mut v = Validator {
         diagnostics,
         presets_merged: true,
+        source: None,
     };
     v.children(&doc.nodes, root, None, Mode::Complete);
 }
@@ -46,6 +64,8 @@ enum Mode {
 struct Validator<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
     presets_merged: bool,
+    /// The text of the file the document came from, when known.
+    source: Option<&'d str>,
 }
 
 /// Where a node's name is, for messages: `service "api"` or `feature`.
@@ -170,7 +190,8 @@ impl Validator<'_> {
         let allowed: Vec<&str> = parent.children.iter().map(|c| c.node.name).collect();
         let at_top = parent_node.is_none();
         let homes = homes_of(name);
-        let help = if let Some(s) = did_you_mean(name, allowed.iter().copied()) {
+        let suggestion = did_you_mean(name, allowed.iter().copied());
+        let help = if let Some(s) = suggestion {
             format!("did you mean `{s}`?")
         } else if name == "workspace" {
             "`workspace` belongs in gantry.kdl, at the root of the workspace".to_string()
@@ -200,7 +221,8 @@ impl Validator<'_> {
                 format!("unknown node `{name}` {where_}"),
             )
             .with_label("not known here")
-            .with_help(help),
+            .with_help(help)
+            .with_replacement(suggestion),
         );
     }
 
@@ -387,12 +409,13 @@ impl Validator<'_> {
         span: Span,
         key: &str,
     ) {
+        let suggestion = did_you_mean(key, schema.props.iter().map(|p| p.name));
         let help = if schema.child(key).is_some() {
             Some(format!(
                 "`{key}` is a child node: write it inside the block, `{} {{ {key} … }}`",
                 describe(node)
             ))
-        } else if let Some(s) = did_you_mean(key, schema.props.iter().map(|p| p.name)) {
+        } else if let Some(s) = suggestion {
             Some(format!("did you mean `{s}`?"))
         } else if schema.props.is_empty() {
             Some(format!("`{}` takes no properties", node.name.value))
@@ -415,7 +438,8 @@ impl Validator<'_> {
                 format!("unknown property `{key}` on `{}`", node.name.value),
             )
             .with_label("not known here")
-            .with_optional_help(help),
+            .with_optional_help(help)
+            .with_replacement(suggestion.filter(|_| schema.child(key).is_none())),
         );
     }
 
@@ -424,14 +448,24 @@ impl Validator<'_> {
             && let RawValue::String(id) = &raw
         {
             if !crate::rules::all_ids().any(|r| r == id) {
-                let help = did_you_mean(id, crate::rules::all_ids())
+                let suggestion = did_you_mean(id, crate::rules::all_ids());
+                let help = suggestion
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| "`gantry rules` lists every rule".to_string());
                 self.push(
                     Diagnostic::error("invalid-value", span, format!("`{id}` is not a rule id"))
                         .with_label("unknown rule")
-                        .with_help(help),
+                        .with_help(help)
+                        .with_replacement(suggestion),
                 );
+            }
+            return;
+        }
+        if let (ValueKind::PromQl, RawValue::String(text)) = (kind, &raw)
+            && !text.trim().is_empty()
+        {
+            if let Err(e) = crate::promql_syntax::check(text) {
+                self.promql_error(e, span, text, what);
             }
             return;
         }
@@ -451,6 +485,38 @@ impl Validator<'_> {
                     .with_optional_help(e.help),
             );
         }
+    }
+}
+
+impl Validator<'_> {
+    /// A PromQL fault, at the character inside the string when the literal can be read back.
+    fn promql_error(
+        &mut self,
+        e: crate::promql_syntax::PromqlError,
+        literal: Span,
+        text: &str,
+        what: &str,
+    ) {
+        let written = self
+            .source
+            .and_then(|s| s.get(literal.start as usize..literal.end as usize));
+        let inside = |range: std::ops::Range<usize>| {
+            written.and_then(|w| crate::promql_syntax::span_in_literal(literal, w, text, range))
+        };
+        let at = e.at.clone().and_then(&inside).unwrap_or(literal);
+        let mut d = Diagnostic::error(
+            "invalid-value",
+            at,
+            format!("invalid {what}: {}", e.message),
+        )
+        .with_label(e.label)
+        .with_help(e.help);
+        if let Some((range, label)) = e.related
+            && let Some(span) = inside(range)
+        {
+            d = d.with_secondary(span, label);
+        }
+        self.push(d);
     }
 }
 

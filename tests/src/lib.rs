@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gantry::check::{Checked, Input, check_files};
+use gantry::check::{Checked, Input, check_workspace};
 use gantry::diagnostics::render_human;
+use gantry::templates::TemplateFolder;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -19,10 +20,13 @@ pub fn read(path: &Path) -> String {
 }
 
 /// A fixture case: `CASE.kdl`, with `CASE.workspace.kdl` as its gantry.kdl when present (else
-/// the shared `fixtures/gantry.kdl`) and `CASE.NAME.kdl` as further spec files `NAME.kdl`.
+/// the shared `fixtures/gantry.kdl`), `CASE.NAME.kdl` as further spec files `NAME.kdl`, and
+/// `CASE.NAME.hbs` as the files `NAME.hbs` of the `templates` folder its workspace names.
 pub struct Fixture {
     pub workspace: Input,
     pub specs: Vec<Input>,
+    /// The template files, named by their path in the workspace (`FOLDER/NAME.hbs`).
+    pub templates: Vec<Input>,
     /// Whether the workspace file is the case's own (then the snapshot shows it).
     pub own_workspace: bool,
 }
@@ -66,31 +70,74 @@ impl Fixture {
                 text: read(&companion),
             });
         }
+        let folder = gantry::templates::folder_of(
+            gantry::syntax::parse(gantry::source::FileId(0), &workspace_text)
+                .ok()
+                .as_ref(),
+        );
+        let mut templates: Vec<Input> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.starts_with(&format!("{stem}.")) && name.ends_with(".hbs"))
+            .map(|name| Input {
+                name: format!(
+                    "{}/{}",
+                    folder
+                        .as_deref()
+                        .unwrap_or("templates")
+                        .trim_end_matches('/'),
+                    &name[stem.len() + 1..]
+                ),
+                text: read(&dir.join(&name)),
+            })
+            .collect();
+        templates.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Fixture {
             workspace: Input {
                 name: "gantry.kdl".to_string(),
                 text: workspace_text,
             },
             specs,
+            templates,
             own_workspace,
         })
     }
 
     pub fn check(&self) -> Checked {
-        check_files(self.workspace.clone(), self.specs.clone())
+        let in_folder = self
+            .templates
+            .iter()
+            .map(|t| Input {
+                name: t
+                    .name
+                    .split_once('/')
+                    .map_or(&*t.name, |(_, n)| n)
+                    .to_string(),
+                text: t.text.clone(),
+            })
+            .collect();
+        check_workspace(
+            self.workspace.clone(),
+            self.specs.clone(),
+            TemplateFolder::Files(in_folder),
+        )
     }
 
     /// Whether the case says it expects no diagnostic at all (`// expect: nothing`).
     pub fn expects_nothing(&self) -> bool {
         std::iter::once(&self.workspace)
             .chain(&self.specs)
+            .chain(&self.templates)
             .any(|input| input.text.lines().any(|l| l.trim() == "// expect: nothing"))
     }
 
     /// `(file, id, line, column)` of every `// expect: ID at LINE:COL` comment.
     pub fn expected(&self) -> BTreeSet<(String, String, usize, usize)> {
         let mut out = BTreeSet::new();
-        for input in std::iter::once(&self.workspace).chain(&self.specs) {
+        for input in std::iter::once(&self.workspace)
+            .chain(&self.specs)
+            .chain(&self.templates)
+        {
             for line in input.text.lines() {
                 let Some(rest) = line.trim().strip_prefix("// expect:") else {
                     continue;
@@ -121,7 +168,8 @@ impl Fixture {
             .own_workspace
             .then_some(&self.workspace)
             .into_iter()
-            .chain(&self.specs);
+            .chain(&self.specs)
+            .chain(&self.templates);
         for input in files {
             out.push_str(&format!("--- {}\n{}\n", input.name, input.text.trim_end()));
         }

@@ -19,7 +19,11 @@ fn kdl_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 fn assert_agrees(name: &str, text: &str) {
     let kdl_ok = kdl::KdlDocument::parse_v2(text).is_ok();
-    if kdl_ok && let Some(e) = first_error(text) {
+    // Nesting beyond gantry's depth limit is refused on purpose, however valid the KDL.
+    if kdl_ok
+        && let Some(e) = first_error(text)
+        && !e.message.contains("nested more than")
+    {
         panic!(
             "the scanner rejects {name}, which the kdl crate accepts: {} at {:?} ({:?})",
             e.message,

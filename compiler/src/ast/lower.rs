@@ -26,6 +26,7 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
             })
         }),
         runbook_base_url: node.child_text("runbook-base-url"),
+        templates: node.child_text("templates"),
         teams: node.named("team").filter_map(lower_team).collect(),
         receivers: node.named("receiver").filter_map(lower_receiver).collect(),
         lint: LintLevels {

@@ -21,6 +21,8 @@ pub struct Workspace {
     pub environments: Vec<Name>,
     pub cloud: Option<Cloud>,
     pub runbook_base_url: Option<Spanned<String>>,
+    /// `templates`: the folder of the workspace's own runbook templates.
+    pub templates: Option<Spanned<String>>,
     pub teams: Vec<Team>,
     pub receivers: Vec<Receiver>,
     pub lint: LintLevels,

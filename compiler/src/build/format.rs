@@ -55,7 +55,7 @@ pub fn header(path: &str, sources: &[String]) -> String {
     let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
     match extension {
         "md" | "markdown" | "html" | "htm" | "xml" | "svg" => format!("<!-- {text} -->\n"),
-        "cedar" | "js" | "ts" | "go" | "rs" | "proto" => format!("// {text}\n"),
+        "cedar" | "cedarschema" | "js" | "ts" | "go" | "rs" | "proto" => format!("// {text}\n"),
         "json" => String::new(),
         _ => format!("# {text}\n"),
     }

@@ -54,6 +54,9 @@ pub struct Diagnostic {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// What the primary span should read instead (a did-you-mean), for tools that apply fixes;
+    /// for a string, its content without quotes.
+    pub replacement: Option<String>,
 }
 
 impl Diagnostic {
@@ -65,6 +68,7 @@ impl Diagnostic {
             primary: Label::new(span, String::new()),
             secondary: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 
@@ -95,6 +99,12 @@ impl Diagnostic {
         if help.is_some() {
             self.help = help;
         }
+        self
+    }
+
+    /// The text an editor may put in place of the primary span (a did-you-mean).
+    pub fn with_replacement(mut self, replacement: Option<impl Into<String>>) -> Diagnostic {
+        self.replacement = replacement.map(Into::into);
         self
     }
 

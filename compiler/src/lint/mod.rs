@@ -12,6 +12,7 @@ pub use levels::{DEFAULT_TIER, Level, Levels};
 use crate::ast::{Feature, Workspace};
 use crate::check::EnvironmentView;
 use crate::diagnostics::{Diagnostic, Label, Severity};
+use crate::feature_index::FeatureIndex;
 use crate::resolve::PresetIndex;
 use crate::risk::RiskTable;
 use crate::source::{SourceMap, Span};
@@ -114,10 +115,14 @@ pub struct LintContext<'a> {
     pub workspace: Option<&'a Workspace>,
     pub environment: &'a str,
     pub features: &'a [Feature],
+    /// `features` by name.
+    pub index: &'a FeatureIndex,
     /// Every environment, for rules that compare them.
     pub environments: &'a [EnvironmentView],
     /// The features as written, before merging: see [`origin`].
     pub written: &'a [Feature],
+    /// `written` by name.
+    pub written_index: &'a FeatureIndex,
     /// The parsed spec files and gantry.kdl (not the stdlib).
     pub documents: &'a [&'a Document],
     pub presets: &'a PresetIndex,
@@ -127,7 +132,7 @@ pub struct LintContext<'a> {
 
 impl<'a> LintContext<'a> {
     pub fn feature(&self, name: &str) -> Option<&'a Feature> {
-        self.features.iter().find(|f| f.name.value == name)
+        self.index.first(self.features, name)
     }
 }
 
@@ -173,13 +178,16 @@ pub struct Inputs<'a> {
 /// severities. A finding repeated by several environments is reported once.
 pub fn run(rules: &[&'static Rule], inputs: &Inputs) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let written_index = FeatureIndex::new(inputs.written);
     for env in inputs.environments {
         let cx = LintContext {
             workspace: inputs.workspace,
             environment: &env.name,
             features: &env.features,
+            index: &env.index,
             environments: inputs.environments,
             written: inputs.written,
+            written_index: &written_index,
             documents: inputs.documents,
             presets: inputs.presets,
             risk: inputs.risk,

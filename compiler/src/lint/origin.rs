@@ -41,9 +41,9 @@ impl<'a> Written<'a> {
     pub fn of(cx: &LintContext<'a>, feature: &Feature) -> Written<'a> {
         Written {
             feature: cx
-                .written
-                .iter()
-                .find(|f| f.name.value == feature.name.value && f.file == feature.file),
+                .written_index
+                .all(cx.written, &feature.name.value)
+                .find(|f| f.file == feature.file),
         }
     }
 

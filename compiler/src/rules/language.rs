@@ -103,4 +103,19 @@ pub static ERRORS: &[LanguageError] = &[
               ## Example\n```kdl\nratio preset=\"std/http-availabilty\"\n```\n\n\
               ## Use instead\n```kdl\nratio preset=\"std/http-availability\"\n```\n",
     },
+    LanguageError {
+        id: "limit-exceeded",
+        doc: "## What it does\nReports input beyond what one check reads: a file larger than \
+              8 MiB (gantry.kdl or a spec file; checked before it is parsed), blocks nested more \
+              than 256 blocks deep, a file of more than 1,000,000 nodes, a workspace of more \
+              than 100,000 features, or features holding more than 1,000,000 entities \
+              (services, datastores, secrets, flags, deploys, SLOs, alerts, runbooks, agents, \
+              gates) together.\n\n## Why is this bad?\nNo hand-written workspace comes near \
+              these limits: input beyond them is generated or pasted by mistake, or hostile. \
+              Reading it anyway could exhaust the memory or the stack of the CI runner or the \
+              editor; a clear error is better than a crash.\n\n## Example\nA 12 MiB \
+              `everything.kdl` holding every feature of the company.\n\n## Use instead\n\
+              One feature per file; a workspace (a folder with its own `gantry.kdl`) per group \
+              of features; repeated nodes shared through a `preset`.\n",
+    },
 ];

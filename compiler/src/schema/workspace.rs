@@ -22,6 +22,7 @@ pub static WORKSPACE: NodeSchema = NodeSchema {
         many(&ENVIRONMENT),
         once(&CLOUD),
         once(&RUNBOOK_BASE_URL),
+        once(&TEMPLATES),
         many(&TEAM),
         many(&RECEIVER),
         once(&LINT),
@@ -84,8 +85,27 @@ static CLOUD: NodeSchema = NodeSchema {
 
 static RUNBOOK_BASE_URL: NodeSchema = NodeSchema {
     name: "runbook-base-url",
-    doc: "Where the generated runbooks are published; alerts link `BASE/FEATURE/RUNBOOK`.",
+    doc: "Where the generated runbook pages are published; alerts link `BASE/FEATURE/RUNBOOK.md` \
+          (an agent's page: `BASE/FEATURE/agents/AGENT.md`), the page's path in the runbooks \
+          output. Without it they link `runbooks/FEATURE/RUNBOOK.md`, relative to the \
+          environment's output folder.",
     args: &[arg("URL", Url, "The base URL.")],
+    ..BLANK
+};
+
+static TEMPLATES: NodeSchema = NodeSchema {
+    name: "templates",
+    doc: "A folder, relative to the workspace root, of Handlebars templates that replace the \
+          standard library's (`runbook.md.hbs` for a runbook's page, `agent.md.hbs` for an \
+          agent's page; copy gantry's `stdlib/templates/` to start). A file there with a standard template's \
+          name is used instead of it; any other `*.hbs` file is an error. Templates are parsed \
+          when the workspace is checked. `{{x}}` writes text on one line, escaped for Markdown \
+          and HTML; `{{md x}}` keeps its line breaks; `{{code x}}` writes an inline code span, \
+          `{{link text url}}` a link, `{{fence \"sh\" lines}}` a code block, `{{inc @index}}` a \
+          list number. `{{{x}}}` is not allowed, and naming a field that does not exist fails \
+          the build.",
+    args: &[arg("DIR", Text, "A relative folder inside the workspace.")],
+    example: "templates \"runbook-templates\"",
     ..BLANK
 };
 
@@ -173,6 +193,8 @@ static RECEIVER: NodeSchema = NodeSchema {
         prop("url", Url, "Webhook: the URL to post to."),
         prop("channel", Text, "Slack: the channel."),
         prop("to", Email, "E-mail: the address."),
+        prop("from", Email, "E-mail: the sender address."),
+        prop("smarthost", Text, "E-mail: the SMTP server as `host:port`."),
         prop(
             "api-key-file",
             Text,

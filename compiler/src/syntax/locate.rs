@@ -7,9 +7,13 @@
 
 use std::ops::Range;
 
+use super::chars::{is_identifier_char, is_newline, is_space};
+
 /// The first syntax error of a document: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// The diagnostic id: `syntax`, or `limit-exceeded` for nesting beyond [`MAX_DEPTH`].
+    pub id: &'static str,
     pub range: Range<usize>,
     pub message: String,
     pub label: String,
@@ -55,37 +59,9 @@ fn indentation(text: &str, offset: usize) -> (usize, bool) {
 
 type Scan<T> = Result<T, SyntaxError>;
 
-fn is_newline(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\u{85}' | '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}'
-    )
-}
-
-fn is_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
-    )
-}
-
-fn is_disallowed(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-fn is_identifier_char(c: char) -> bool {
-    !(is_space(c)
-        || is_newline(c)
-        || is_disallowed(c)
-        || matches!(
-            c,
-            '\\' | '/' | '(' | ')' | '{' | '}' | ';' | '[' | ']' | '"' | '#' | '='
-        ))
-}
-
 fn error(range: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> SyntaxError {
     SyntaxError {
+        id: "syntax",
         range,
         message: message.into(),
         label: label.into(),
@@ -355,11 +331,14 @@ impl<'a> Scanner<'a> {
     fn children(&mut self) -> Scan<()> {
         let open = self.pos;
         if self.open_braces.len() >= MAX_DEPTH {
-            return Err(error(
+            let mut too_deep = error(
                 open..open + 1,
-                format!("blocks are nested more than {MAX_DEPTH} deep"),
-                "too deep",
-            ));
+                format!("blocks are nested more than {MAX_DEPTH} deep, the deepest gantry reads"),
+                format!("block {} deep", MAX_DEPTH + 1),
+            )
+            .help("no spec needs this depth: close the blocks left open above, or flatten them");
+            too_deep.id = "limit-exceeded";
+            return Err(too_deep);
         }
         self.bump();
         self.open_braces.push(open);

@@ -1,10 +1,13 @@
 //! Parsing: KDL v2 text to a spanned syntax tree, or syntax diagnostics that point at the token
 //! to fix.
 
+mod chars;
 mod locate;
+mod parser;
 mod tree;
 
 pub use locate::{SyntaxError, first_error};
+pub use parser::{GaveUp, MAX_DEPTH, parse as parse_fast};
 pub use tree::{Document, Entry, Node, RawValue};
 
 use kdl::{KdlDocument, KdlNode, KdlValue};
@@ -14,13 +17,22 @@ use crate::source::{FileId, Span, Spanned};
 
 /// Parses one file. On a syntax error there is no document, only diagnostics.
 ///
-/// The scanner of [`locate`] runs first: it is fast, and where it finds an error it names the
-/// token to fix. The `kdl` crate then builds the tree of a document the scanner accepts (and
-/// still reports anything the scanner let through).
+/// The parser of [`parser`] reads well-formed documents in one pass. When it gives up, the
+/// document goes the careful way, [`parse_with_kdl_crate`].
 pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
+    match parser::parse(file, text) {
+        Ok(document) => Ok(document),
+        Err(_) => parse_with_kdl_crate(file, text),
+    }
+}
+
+/// Parses one file the careful way. The scanner of [`locate`] runs first: where it finds an error
+/// it names the token to fix. The `kdl` crate then builds the tree of a document the scanner
+/// accepts (and still reports anything the scanner let through).
+pub fn parse_with_kdl_crate(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     if let Some(found) = locate::first_error(text) {
         return Err(vec![
-            Diagnostic::error("syntax", Span::new(file, found.range), found.message)
+            Diagnostic::error(found.id, Span::new(file, found.range), found.message)
                 .with_label(found.label)
                 .with_optional_help(found.help),
         ]);
@@ -125,6 +137,7 @@ impl Lower<'_> {
             .unwrap_or_default();
         Node {
             name: Spanned::new(name.value().to_string(), self.span(name.span())),
+            ty: node.ty().map(|t| t.value().to_string()),
             entries,
             children,
             has_block: node.children().is_some(),
@@ -141,8 +154,13 @@ impl Lower<'_> {
             start += 1;
         }
         start += 1;
-        while start < end && matches!(bytes[start], b' ' | b'\t') {
-            start += 1;
+        while let Some(c) = self
+            .text
+            .get(start..end)
+            .and_then(|rest| rest.chars().next())
+            && chars::is_space(c)
+        {
+            start += c.len_utf8();
         }
         if start >= end {
             return entry;

@@ -47,6 +47,8 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub name: Spanned<String>,
+    /// The node's type annotation, e.g. `(deprecated)`, if any.
+    pub ty: Option<String>,
     pub entries: Vec<Entry>,
     pub children: Vec<Node>,
     /// Whether the node has a `{ … }` block (possibly empty).

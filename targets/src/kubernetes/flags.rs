@@ -33,7 +33,8 @@ pub fn objects(model: &Model, feature: &Feature, out: &mut Output) -> Vec<Value>
         "labels": labels::common(feature, &name),
     });
     let document = json!({ "$schema": FLAGD_SCHEMA, "flags": flags });
-    let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    // Sorted keys, whichever serde_json features the build turned on.
+    let text = gantry::build::render_json(&document).unwrap_or_default();
     let mut objects = vec![json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",

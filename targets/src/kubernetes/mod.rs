@@ -75,6 +75,9 @@ fn emit_feature(model: &Model, feature: &Feature, out: &mut Output) {
     for object in flags::objects(model, feature, out) {
         out.push(ns, object, feature.name.span, &source);
     }
+    if let Some(rule) = monitoring::prometheus_rule(model, feature, out) {
+        out.push(ns, rule, feature.name.span, &source);
+    }
     for (namespace, object, origin) in rbac::objects(model, feature) {
         out.push(&namespace, object, origin, &source);
     }

@@ -1,9 +1,13 @@
 //! How Prometheus finds a service's metrics: `prometheus.io/*` annotations on the pods, or a
-//! prometheus-operator ServiceMonitor when the workspace says `prometheus scrape="service-monitor"`.
+//! prometheus-operator ServiceMonitor when the workspace says `prometheus scrape="service-monitor"`;
+//! and the feature's rules as a `PrometheusRule` when it says `prometheus rule-format="operator"`.
 
+use gantry::ast::Feature;
+use gantry::model::Model;
 use serde_json::{Value, json};
 
 use super::labels;
+use super::output::Output;
 use super::plan::{ServicePlan, ServiceRole};
 
 fn uses_service_monitor(plan: &ServicePlan) -> bool {
@@ -49,5 +53,43 @@ pub fn service_monitor(plan: &ServicePlan) -> Option<Value> {
             "namespaceSelector": { "matchNames": [plan.namespace] },
             "endpoints": [endpoint],
         },
+    }))
+}
+
+/// Whether the workspace delivers its rules to the prometheus-operator as well.
+fn uses_prometheus_rule(model: &Model) -> bool {
+    model
+        .workspace
+        .prometheus_rule_format
+        .as_ref()
+        .is_some_and(|f| matches!(f.value.as_str(), "operator" | "both"))
+}
+
+/// The feature's rule groups as a prometheus-operator `PrometheusRule` in its namespace, the same
+/// groups as the prometheus target's `FEATURE/slo-rules.yaml` (which stays the file promtool
+/// tests).
+pub fn prometheus_rule(model: &Model, feature: &Feature, out: &mut Output) -> Option<Value> {
+    if !uses_prometheus_rule(model) {
+        return None;
+    }
+    let groups = match crate::prometheus::rule_groups(model, feature) {
+        Ok(groups) => groups?,
+        Err(diagnostics) => {
+            for d in diagnostics {
+                out.error(d);
+            }
+            return None;
+        }
+    };
+    let name = &feature.name.value;
+    Some(json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": {
+            "name": name,
+            "namespace": name,
+            "labels": labels::common(feature, name),
+        },
+        "spec": { "groups": groups },
     }))
 }

@@ -8,12 +8,13 @@ use gantry::model::Model;
 use gantry::values::Duration;
 use serde_json::{Map, Value, json};
 
+use super::fixture::{self, SliFixture};
 use crate::promql::{self, SliScope, number};
 
 /// The SLI windows Sloth records, whatever the period.
 const SLI_WINDOWS: [u64; 7] = [5, 30, 60, 120, 360, 1440, 4320];
 /// The objective of an SLO that names none and whose tier gives no default.
-const FALLBACK_OBJECTIVE: f64 = 99.9;
+pub const FALLBACK_OBJECTIVE: f64 = 99.9;
 /// The owner label of a feature that names none.
 const NO_OWNER: &str = "unowned";
 
@@ -36,6 +37,8 @@ pub struct SloRules {
     /// The SLI windows recorded, shortest first, with the error-ratio query of each.
     pub recordings: Vec<(Duration, String)>,
     pub alerts: Vec<BurnRateAlert>,
+    /// Raw counters whose SLI gantry knows, for the recording-rule value tests.
+    pub fixture: Option<SliFixture>,
 }
 
 pub fn record_name(window: Duration) -> String {
@@ -134,7 +137,7 @@ impl SloRules {
     }
 }
 
-fn owner(feature: &Feature) -> String {
+pub fn owner(feature: &Feature) -> String {
     feature
         .owner
         .as_ref()
@@ -144,18 +147,14 @@ fn owner(feature: &Feature) -> String {
 /// The runbook page's URL: the workspace's base URL and `FEATURE/RUNBOOK`, or without one the
 /// page's path in the runbooks output.
 pub fn runbook_url(model: &Model, feature: &Feature, runbook: &str) -> String {
-    let feature = &feature.name.value;
-    match &model.workspace.runbook_base_url {
-        Some(base) => format!("{}/{feature}/{runbook}", base.value.trim_end_matches('/')),
-        None => format!("runbooks/{feature}/{runbook}.md"),
-    }
+    crate::runbooks::runbook_url(model, &feature.name.value, runbook)
 }
 
-fn common_labels(feature: &Feature, severity: &str) -> Map<String, Value> {
+pub fn common_labels(feature: &Feature, owner: &str, severity: &str) -> Map<String, Value> {
     let mut labels = Map::new();
     labels.insert("severity".into(), json!(severity));
     labels.insert("feature".into(), json!(feature.name.value));
-    labels.insert("owner".into(), json!(owner(feature)));
+    labels.insert("owner".into(), json!(owner));
     labels
 }
 
@@ -202,8 +201,60 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
             .get(feature_name)
             .and_then(|t| t.objective_default))
         .unwrap_or(FALLBACK_OBJECTIVE);
-    let period = slo.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value);
-    let windows = burn_rate_windows(objective, period);
+    let input = Objective {
+        id: format!("{feature_name}-{}", slo.name.value),
+        service: format!("{feature_name}-{service}"),
+        slo: slo.name.value.clone(),
+        objective,
+        period: slo.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value),
+        owner: owner(feature),
+        extra_labels: Map::new(),
+        runbook_url: slo
+            .runbook
+            .as_ref()
+            .map(|r| runbook_url(model, feature, &r.value)),
+        fixture: fixture::of_slo(model, slo, &job),
+    };
+    burn_rate_rules(feature, input, |window| {
+        promql::error_ratio(slo, &scope, &window.to_string()).map_err(|(span, why)| {
+            Box::new(
+                Diagnostic::error(
+                    "invalid-value",
+                    span,
+                    format!("cannot record SLO `{}`: {why}", slo.name.value),
+                )
+                .with_label("used by the prometheus target"),
+            )
+        })
+    })
+}
+
+/// An objective measured by burn rate: a feature's SLO or an agent's task-success SLO.
+pub struct Objective {
+    /// `sloth_id`: `FEATURE-SLO`, or `FEATURE-AGENT-task-success`.
+    pub id: String,
+    pub service: String,
+    pub slo: String,
+    /// In percent.
+    pub objective: f64,
+    pub period: Duration,
+    /// The `owner` label: the team that answers the alerts.
+    pub owner: String,
+    /// Labels the alerts carry beyond severity, feature, owner and Sloth's (an agent's name).
+    pub extra_labels: Map<String, Value>,
+    pub runbook_url: Option<String>,
+    pub fixture: Option<SliFixture>,
+}
+
+/// The recordings and multi-window burn-rate alerts of one objective; `error_ratio` renders its
+/// SLI over a window such as `5m`.
+pub fn burn_rate_rules(
+    feature: &Feature,
+    input: Objective,
+    error_ratio: impl Fn(Duration) -> Result<String, Box<Diagnostic>>,
+) -> Result<SloRules, Box<Diagnostic>> {
+    let feature_name = feature.name.value.as_str();
+    let windows = burn_rate_windows(input.objective, input.period);
     let mut recorded: Vec<Duration> = SLI_WINDOWS
         .iter()
         .map(|m| Duration::from_minutes(*m))
@@ -213,28 +264,17 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
     recorded.dedup_by_key(|d| d.millis);
     let mut recordings = Vec::new();
     for window in recorded {
-        let query =
-            promql::error_ratio(slo, &scope, &window.to_string()).map_err(|(span, why)| {
-                Box::new(
-                    Diagnostic::error(
-                        "invalid-value",
-                        span,
-                        format!("cannot record SLO `{}`: {why}", slo.name.value),
-                    )
-                    .with_label("used by the prometheus target"),
-                )
-            })?;
-        recordings.push((window, query));
+        recordings.push((window, error_ratio(window)?));
     }
-    let id = format!("{feature_name}-{}", slo.name.value);
-    let sloth_service = format!("{feature_name}-{service}");
+    let id = &input.id;
     let alerts = windows
         .iter()
         .map(|w| {
-            let mut labels = common_labels(feature, w.severity.as_str());
+            let mut labels = common_labels(feature, &input.owner, w.severity.as_str());
+            labels.extend(input.extra_labels.clone());
             labels.insert("sloth_id".into(), json!(id));
-            labels.insert("sloth_service".into(), json!(sloth_service));
-            labels.insert("sloth_slo".into(), json!(slo.name.value));
+            labels.insert("sloth_service".into(), json!(input.service));
+            labels.insert("sloth_slo".into(), json!(input.slo));
             labels.insert("long_window".into(), json!(w.long.to_string()));
             labels.insert("short_window".into(), json!(w.short.to_string()));
             let mut annotations = Map::new();
@@ -242,7 +282,7 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
                 "summary".into(),
                 json!(format!(
                     "{feature_name} SLO {} is burning its error budget {}× too fast ({} and {} windows)",
-                    slo.name.value,
+                    input.slo,
                     number(w.factor),
                     w.long,
                     w.short
@@ -256,17 +296,14 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
                     w.long,
                     w.short,
                     number(w.factor),
-                    number(objective),
+                    number(input.objective),
                     number(w.budget_consumed * 100.0),
-                    period,
+                    input.period,
                     w.long
                 )),
             );
-            if let Some(runbook) = &slo.runbook {
-                annotations.insert(
-                    "runbook_url".into(),
-                    json!(runbook_url(model, feature, &runbook.value)),
-                );
+            if let Some(url) = &input.runbook_url {
+                annotations.insert("runbook_url".into(), json!(url));
             }
             BurnRateAlert {
                 name: format!("{id}-burn-rate-{}-{}", w.long, w.short),
@@ -277,13 +314,14 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
         })
         .collect();
     Ok(SloRules {
-        id,
-        service: sloth_service,
-        slo: slo.name.value.clone(),
-        objective,
-        period,
+        id: input.id,
+        service: input.service,
+        slo: input.slo,
+        objective: input.objective,
+        period: input.period,
         recordings,
         alerts,
+        fixture: input.fixture,
     })
 }
 
@@ -326,7 +364,7 @@ pub fn explicit_alerts(model: &Model, feature: &Feature) -> Option<Value> {
             let mut rule = json!({
                 "alert": alert.name.value,
                 "expr": expr.value,
-                "labels": common_labels(feature, severity),
+                "labels": common_labels(feature, &owner(feature), severity),
                 "annotations": annotations,
             });
             if let Some(for_) = &alert.for_ {

@@ -110,6 +110,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "ServiceMonitor",
         "crds/monitoring.coreos.com/servicemonitor_v1.json",
     ),
+    (
+        "monitoring.coreos.com/v1",
+        "PrometheusRule",
+        "crds/monitoring.coreos.com/prometheusrule_v1.json",
+    ),
 ];
 
 pub struct Schemas {

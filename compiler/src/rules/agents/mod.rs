@@ -9,11 +9,13 @@ mod agent_budget_over_cap;
 mod agent_budget_per_run_only;
 mod agent_data_without_pii_guardrail;
 mod agent_long_lived_credentials;
+mod agent_rule_shadowed;
 mod agent_unbounded_retry;
 mod agent_wildcard_write;
 mod agent_without_budget;
 mod agent_without_quality_slo;
 mod agent_without_rate_limit;
+mod guardrail_cannot_apply;
 
 use crate::ast::{Agent, Feature, Preset};
 use crate::lint::origin::{Written, contains};
@@ -27,8 +29,10 @@ pub static RULES: &[&Rule] = &[
     &agent_unbounded_retry::AGENT_UNBOUNDED_RETRY,
     &agent_long_lived_credentials::AGENT_LONG_LIVED_CREDENTIALS,
     &agent_wildcard_write::AGENT_WILDCARD_WRITE,
+    &agent_rule_shadowed::AGENT_RULE_SHADOWED,
     &agent_without_rate_limit::AGENT_WITHOUT_RATE_LIMIT,
     &agent_data_without_pii_guardrail::AGENT_DATA_WITHOUT_PII_GUARDRAIL,
+    &guardrail_cannot_apply::GUARDRAIL_CANNOT_APPLY,
     &agent_without_quality_slo::AGENT_WITHOUT_QUALITY_SLO,
 ];
 

@@ -44,11 +44,7 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
         return;
     };
     for feature in cx.features {
-        let Some(earlier) = before
-            .features
-            .iter()
-            .find(|f| f.name.value == feature.name.value)
-        else {
+        let Some(earlier) = before.feature(&feature.name.value) else {
             continue;
         };
         let env = cx.environment;

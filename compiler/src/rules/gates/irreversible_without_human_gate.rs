@@ -75,10 +75,7 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
             .iter()
             .filter(|e| e.name != cx.environment)
             .find_map(|e| {
-                let other = e
-                    .features
-                    .iter()
-                    .find(|f| f.name.value == feature.name.value)?;
+                let other = e.feature(&feature.name.value)?;
                 let gate = other.gates.iter().find(|g| is_human_gate(g))?;
                 Some((e.name.as_str(), gate.name.span))
             });

@@ -4,6 +4,7 @@ mod alert_without_runbook;
 mod rollback_trigger_without_telemetry;
 mod service_without_slo;
 mod slo_objective_unrealistic;
+mod slo_window_too_short;
 mod unused_runbook;
 
 use crate::lint::Rule;
@@ -12,6 +13,7 @@ pub static RULES: &[&Rule] = &[
     &service_without_slo::SERVICE_WITHOUT_SLO,
     &alert_without_runbook::ALERT_WITHOUT_RUNBOOK,
     &slo_objective_unrealistic::SLO_OBJECTIVE_UNREALISTIC,
+    &slo_window_too_short::SLO_WINDOW_TOO_SHORT,
     &rollback_trigger_without_telemetry::ROLLBACK_TRIGGER_WITHOUT_TELEMETRY,
     &unused_runbook::UNUSED_RUNBOOK,
 ];

@@ -77,11 +77,7 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
         let every_environment: Vec<&Feature> = cx
             .environments
             .iter()
-            .filter_map(|env| {
-                env.features
-                    .iter()
-                    .find(|f| f.name.value == feature.name.value)
-            })
+            .filter_map(|env| env.feature(&feature.name.value))
             .collect();
         let used = |runbook: &str| {
             every_environment.iter().any(|f| {

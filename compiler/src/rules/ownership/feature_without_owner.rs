@@ -35,12 +35,7 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
     for feature in cx.features.iter().filter(|f| f.owner.is_none()) {
         // An environment whose overlay gives the feature an owner the base lacks.
         let elsewhere = cx.environments.iter().find_map(|env| {
-            let owner = env
-                .features
-                .iter()
-                .find(|f| f.name.value == feature.name.value)?
-                .owner
-                .as_ref()?;
+            let owner = env.feature(&feature.name.value)?.owner.as_ref()?;
             Some((env.name.as_str(), owner))
         });
         let teams: Vec<&str> = cx

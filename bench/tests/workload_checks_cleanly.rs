@@ -1,0 +1,35 @@
+//! The synthetic workspace is a valid one: gantry checks it without a single diagnostic, so the
+//! benchmark measures the work a clean workspace costs.
+
+use std::path::Path;
+
+use gantry::vfs::MemoryFs;
+
+#[test]
+fn a_generated_workspace_checks_without_diagnostics() {
+    let root = Path::new("/synthetic");
+    let mut fs = MemoryFs::new();
+    for file in gantry_bench::workspace(60, 7) {
+        fs.insert(root.join(&file.path), file.text);
+    }
+    let (_, checked) = gantry::check::check_path(&fs, root).expect("a workspace");
+    let messages: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.id, d.message))
+        .collect();
+    assert!(messages.is_empty(), "{messages:#?}");
+    assert_eq!(checked.features.len(), 60);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_workspace() {
+    let text = |seed| {
+        gantry_bench::workspace(25, seed)
+            .into_iter()
+            .map(|f| f.path + &f.text)
+            .collect::<String>()
+    };
+    assert_eq!(text(3), text(3));
+    assert_ne!(text(3), text(4));
+}

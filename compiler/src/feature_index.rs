@@ -1,0 +1,44 @@
+//! Features by name, so that lookups stay constant-time in workspaces of thousands of features.
+
+use std::collections::HashMap;
+
+use crate::ast::Feature;
+
+/// Where each feature name occurs in a list of features (a name can occur twice: that is a
+/// `duplicate-name` error, and both stay visible).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FeatureIndex {
+    positions: HashMap<String, Vec<usize>>,
+}
+
+impl FeatureIndex {
+    pub fn new(features: &[Feature]) -> FeatureIndex {
+        let mut positions: HashMap<String, Vec<usize>> = HashMap::with_capacity(features.len());
+        for (i, feature) in features.iter().enumerate() {
+            positions
+                .entry(feature.name.value.clone())
+                .or_default()
+                .push(i);
+        }
+        FeatureIndex { positions }
+    }
+
+    /// The first feature of `features` named `name`; `features` is the list the index was built
+    /// from.
+    pub fn first<'f>(&self, features: &'f [Feature], name: &str) -> Option<&'f Feature> {
+        self.all(features, name).next()
+    }
+
+    /// Every feature of `features` named `name`, in order.
+    pub fn all<'f>(
+        &self,
+        features: &'f [Feature],
+        name: &str,
+    ) -> impl Iterator<Item = &'f Feature> + use<'f, '_> {
+        self.positions
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| features.get(i))
+    }
+}

@@ -1,0 +1,124 @@
+use crate::ast::{Feature, Name};
+use crate::diagnostics::Severity;
+use crate::lint::origin::{self, Written};
+use crate::lint::{Finding, LintContext, about};
+use crate::source::Spanned;
+use crate::values::Duration;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an SLO whose `window` is shorter than 7 days, for a feature's SLOs and for an
+    /// agent's `slo "task-success"`.
+    ///
+    /// ## Why is this bad?
+    /// The burn-rate alerts scale their windows with the period: over 1 day the fast page looks
+    /// at the last 2 minutes and the 1-minute window beside it, so a single slow scrape or a
+    /// short blip pages someone, and the whole error budget comes back every morning, so a
+    /// service that fails every night at the same hour never runs out of it. A week is the
+    /// shortest period that covers a weekly traffic cycle and gives the alerts windows that
+    /// smooth out noise.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// feature "shop" {
+    ///     slo "availability" objective=99.9 window="1d" runbook="shop-down" {
+    ///         ratio preset="std/http-availability"
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```kdl
+    /// feature "shop" {
+    ///     slo "availability" objective=99.9 window="28d" runbook="shop-down" {
+    ///         ratio preset="std/http-availability"
+    ///     }
+    /// }
+    /// ```
+    pub SLO_WINDOW_TOO_SHORT = ("slo-window-too-short", Severity::Warning, check);
+}
+
+/// The shortest period whose burn-rate windows are worth alerting on.
+const SHORTEST: Duration = Duration::from_minutes(7 * 24 * 60);
+
+/// A window of a feature's SLO or of an agent's task-success SLO.
+struct Window<'a> {
+    kind: &'static str,
+    noun: &'static str,
+    name: &'a Name,
+    what: String,
+    value: &'a Spanned<Duration>,
+    preset: Option<&'a Name>,
+}
+
+fn check(cx: &LintContext, out: &mut Vec<Finding>) {
+    for feature in cx.features {
+        let slos = feature.slos.iter().filter_map(|slo| {
+            Some(Window {
+                kind: "slo",
+                noun: "SLO",
+                name: &slo.name,
+                what: format!("SLO `{}`", slo.name.value),
+                value: slo.window.as_ref()?,
+                preset: slo.preset.as_ref(),
+            })
+        });
+        let agents = feature.agents.iter().flat_map(|agent| {
+            agent
+                .slos
+                .iter()
+                .filter(|s| s.kind.value == "task-success")
+                .filter_map(move |s| {
+                    Some(Window {
+                        kind: "agent",
+                        noun: "agent",
+                        name: &agent.name,
+                        what: format!("the task-success SLO of agent `{}`", agent.name.value),
+                        value: s.window.as_ref()?,
+                        preset: agent.preset.as_ref(),
+                    })
+                })
+        });
+        for window in slos.chain(agents) {
+            if window.value.value < SHORTEST {
+                out.push(judge(cx, feature, &window));
+            }
+        }
+    }
+}
+
+fn judge(cx: &LintContext, feature: &Feature, w: &Window) -> Finding {
+    let period = w.value.value;
+    let fast = crate::consequences::burn_rate_windows(99.0, period)
+        .first()
+        .map(|pair| format!("{} and {}", pair.long, pair.short))
+        .unwrap_or_default();
+    let message = format!("{}: a window of {period} is shorter than 7 days", w.what);
+    let label = format!("the fast burn-rate page would look at only {fast}");
+    let subject = about(feature, w.kind, &w.name.value);
+    let finding = match (origin::preset_at(cx, w.value.span), w.preset) {
+        (Some(preset), Some(use_site)) => Finding::new(subject, use_site.span, message)
+            .label(label)
+            .secondary(
+                w.value.span,
+                format!("window set by preset `{}`", preset.name.value),
+            ),
+        _ => {
+            let mut finding = Finding::new(subject, w.value.span, message).label(label);
+            if w.value.span.file == feature.file {
+                let written = Written::of(cx, feature);
+                if let (Some(env), Some(base)) = (
+                    written.overlay_at(w.value.span),
+                    written.base_name(w.kind, &w.name.value),
+                ) {
+                    finding = finding.secondary(
+                        base,
+                        format!("`{}` overrides the window of this {}", env.value, w.noun),
+                    );
+                }
+            }
+            finding
+        }
+    };
+    finding.help("use a period of 7 days or more, such as `window=\"28d\"` or `window=\"30d\"`")
+}

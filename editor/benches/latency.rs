@@ -1,0 +1,219 @@
+//! Latency of diagnostics as an editor sees it: the time from `didChange` to the
+//! `publishDiagnostics` that answers it, on a generated 2,000-line feature spec and on a
+//! 200-file workspace. Prints p50 and p99, with the server's default debounce and with none
+//! (the check alone). Run with `cargo bench -p gantry-lsp`.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{Value, json};
+
+const DIGEST: &str = "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+const WORKSPACE: &str = r#"workspace "bench" {
+    environment "staging"
+    environment "prod"
+    team "payments" {
+        oncall pager="payments-pager"
+        approvers "alice@acme.example"
+    }
+    receiver "payments-pager" kind="pagerduty" routing-key-file="/etc/alertmanager/secrets/payments"
+}
+"#;
+
+/// A feature with `services` services, each with its SLO, runbook and deploy.
+fn feature(name: &str, services: usize) -> String {
+    let mut out = format!("feature \"{name}\" {{\n    owner \"payments\"\n    tier \"standard\"\n");
+    for i in 0..services {
+        let _ = write!(
+            out,
+            r#"
+    service "svc-{i}" {{
+        image "registry.acme.example/{name}-{i}:1.0.{i}" digest="{DIGEST}"
+        port 8080
+        replicas min=2 max=6 target-cpu=70
+        resources cpu="250m" memory="256Mi"
+        probe "readiness" path="/healthz/ready"
+        probe "liveness" path="/healthz/live"
+    }}
+    deploy service="svc-{i}" strategy="canary" {{
+        step weight=10 pause="5m"
+        step weight=50 pause="10m"
+        rollback-when slo="availability-{i}"
+        manual-override team="payments"
+    }}
+    slo "availability-{i}" service="svc-{i}" objective=99.9 window="30d" runbook="svc-{i}-down" {{
+        ratio preset="std/http-availability"
+    }}
+    runbook "svc-{i}-down" {{
+        summary "Service {i} fails requests"
+        step "Look at the canary"
+    }}
+"#
+        );
+    }
+    out.push_str("    telemetry {\n        metrics path=\"/metrics\" port=9090\n    }\n}\n");
+    out
+}
+
+fn write_workspace(name: &str, files: &[(String, String)]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("gantry-lsp-bench-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("create the workspace");
+    std::fs::write(root.join("gantry.kdl"), WORKSPACE).expect("write gantry.kdl");
+    for (file, text) in files {
+        std::fs::write(root.join(file), text).expect("write a spec");
+    }
+    root
+}
+
+struct Client {
+    connection: Connection,
+    next_id: i32,
+}
+
+impl Client {
+    fn start(root: &Path, debounce_ms: Option<u64>) -> (Client, std::thread::JoinHandle<()>) {
+        let (server, connection) = Connection::memory();
+        let handle = std::thread::spawn(move || {
+            gantry_lsp::run(server).expect("the server runs");
+        });
+        let mut client = Client {
+            connection,
+            next_id: 0,
+        };
+        let options = debounce_ms.map_or(Value::Null, |ms| json!({ "debounceMs": ms }));
+        let root_uri = gantry_lsp::uri_of(root).expect("uri").as_str().to_string();
+        client.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": options }),
+        );
+        client.notify("initialized", json!({}));
+        (client, handle)
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let n = Notification::new(method.to_string(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(n))
+            .expect("send");
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        let r = Request::new(id.clone(), method.to_string(), params);
+        self.connection
+            .sender
+            .send(Message::Request(r))
+            .expect("send");
+        loop {
+            if let Message::Response(r) = self.connection.receiver.recv().expect("answer")
+                && r.id == id
+            {
+                return r.response_result.unwrap_or(Value::Null);
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of `uri` at `version`.
+    fn wait_for(&self, uri: &str, version: i32) {
+        loop {
+            match self
+                .connection
+                .receiver
+                .recv_timeout(Duration::from_secs(60))
+                .expect("diagnostics")
+            {
+                Message::Notification(n)
+                    if n.method == "textDocument/publishDiagnostics"
+                        && n.params["uri"] == uri
+                        && n.params["version"] == version =>
+                {
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn stop(mut self, handle: std::thread::JoinHandle<()>) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = handle.join();
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// Edits `file` `rounds` times and times each answer.
+fn measure(root: &Path, file: &str, debounce_ms: Option<u64>, rounds: usize) -> Vec<Duration> {
+    let (client, handle) = Client::start(root, debounce_ms);
+    let path = root.join(file);
+    let uri = gantry_lsp::uri_of(&path).expect("uri").as_str().to_string();
+    let text = std::fs::read_to_string(&path).expect("read");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "kdl", "version": 1, "text": text } }),
+    );
+    client.wait_for(&uri, 1);
+    let mut times = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let version = i32::try_from(round).unwrap_or(0) + 2;
+        // A realistic keystroke: a changed replica count.
+        let edited = text.replacen("max=6", &format!("max={}", 6 + round % 3), 1);
+        let started = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": edited }] }),
+        );
+        client.wait_for(&uri, version);
+        times.push(started.elapsed());
+    }
+    client.stop(handle);
+    times.sort();
+    times
+}
+
+fn report(what: &str, lines: usize, files: usize, times: &[Duration]) {
+    println!(
+        "{what:<44} {lines:>6} lines {files:>4} files  p50 {:>7.1} ms  p99 {:>7.1} ms",
+        percentile(times, 0.50).as_secs_f64() * 1000.0,
+        percentile(times, 0.99).as_secs_f64() * 1000.0,
+    );
+}
+
+fn main() {
+    let big = feature("big", 91);
+    let big_lines = big.lines().count();
+    let single = write_workspace("single", &[("big.kdl".to_string(), big)]);
+
+    let specs: Vec<(String, String)> = (0..200)
+        .map(|i| (format!("f{i:03}.kdl"), feature(&format!("f{i:03}"), 2)))
+        .collect();
+    let many_lines: usize = specs.iter().map(|(_, t)| t.lines().count()).sum::<usize>();
+    let many = write_workspace("many", &specs);
+
+    for (label, debounce) in [
+        ("default debounce", None),
+        ("no debounce (the check alone)", Some(0)),
+    ] {
+        let times = measure(&single, "big.kdl", debounce, 100);
+        report(&format!("one feature spec, {label}"), big_lines, 1, &times);
+        let times = measure(&many, "f100.kdl", debounce, 40);
+        report(
+            &format!("200-file workspace, {label}"),
+            many_lines,
+            200,
+            &times,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&single);
+    let _ = std::fs::remove_dir_all(&many);
+}
