@@ -158,8 +158,14 @@ pub fn agent_rules(
         let mut labels = common_labels(feature, &owner, severity);
         labels.insert("agent".into(), json!(a));
         let mut annotations = Map::new();
-        annotations.insert("summary".into(), json!(summary));
-        annotations.insert("description".into(), json!(description));
+        annotations.insert(
+            "summary".into(),
+            json!(super::rules::go_template_literal(&summary)),
+        );
+        annotations.insert(
+            "description".into(),
+            json!(super::rules::go_template_literal(&description)),
+        );
         annotations.insert("runbook_url".into(), json!(runbook));
         AgentAlert {
             name: format!("{f}-{a}-{suffix}"),

@@ -353,8 +353,11 @@ pub fn explicit_alerts(model: &Model, feature: &Feature) -> Option<Value> {
                 |d| d.value.clone(),
             );
             let mut annotations = Map::new();
-            annotations.insert("summary".into(), json!(summary));
-            annotations.insert("description".into(), json!(description));
+            annotations.insert("summary".into(), json!(go_template_literal(&summary)));
+            annotations.insert(
+                "description".into(),
+                json!(go_template_literal(&description)),
+            );
             if let Some(runbook) = &alert.runbook {
                 annotations.insert(
                     "runbook_url".into(),
@@ -374,4 +377,24 @@ pub fn explicit_alerts(model: &Model, feature: &Feature) -> Option<Value> {
         })
         .collect();
     Some(json!({ "name": format!("{}-alerts", feature.name.value), "rules": rules }))
+}
+
+/// Text Prometheus shows as written: annotations are Go templates, so every `{{` of the spec
+/// is written as the template action that prints it.
+pub fn go_template_literal(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_template_literal;
+
+    #[test]
+    fn template_actions_in_spec_text_print_as_text() {
+        assert_eq!(
+            go_template_literal(r#"Queue {{ query "up" }} is stuck"#),
+            r#"Queue {{ "{{" }} query "up" }} is stuck"#
+        );
+        assert_eq!(go_template_literal("plain } text {"), "plain } text {");
+    }
 }

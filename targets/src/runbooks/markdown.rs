@@ -19,7 +19,9 @@ pub fn text(raw: &str) -> String {
 /// Inline text that keeps its line breaks as Markdown hard breaks (paragraphs, list items).
 pub fn multiline(raw: &str) -> String {
     let normalized = raw.replace("\r\n", "\n");
+    // A break before or after the text would end a list item early or make its list loose.
     normalized
+        .trim_matches(is_line_break)
         .split(is_line_break)
         .map(line)
         .collect::<Vec<_>>()
