@@ -448,3 +448,93 @@ fn comment_out_feature(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The generated Rego gate policy (`gates.rego` of the head's policy target), evaluated with
+/// regorus on the change set `gantry diff --format json` writes: `allow` and the missing
+/// approvals.
+fn gate_decision(dir: &Path, set: &Value) -> (bool, Value) {
+    let built = gantry(&["build", "."], dir);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let policy = std::fs::read_to_string(dir.join("generated/prod/policy/gates.rego"))
+        .expect("the policy target wrote gates.rego");
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("gates.rego".to_string(), policy)
+        .unwrap_or_else(|e| panic!("gates.rego does not parse: {e}"));
+    engine
+        .set_input_json(&set.to_string())
+        .expect("the change set is JSON");
+    let as_json = |v: regorus::Value| -> Value {
+        serde_json::from_str(&v.to_json_str().expect("serializes")).expect("JSON")
+    };
+    let allow = engine
+        .eval_rule("data.gantry.gates.allow".to_string())
+        .expect("allow evaluates");
+    let missing = engine
+        .eval_rule("data.gantry.gates.missing".to_string())
+        .expect("missing evaluates");
+    (as_json(allow) == Value::Bool(true), as_json(missing))
+}
+
+#[test]
+fn the_gate_policy_decides_on_the_change_sets_of_diff() {
+    // A reversible change: automated review lets it through.
+    let dir = repository("gate-image");
+    edit(
+        &dir,
+        "checkout.kdl",
+        "digest=\"sha256:0f1e2d3c",
+        "digest=\"sha256:1a2b3c4d",
+    );
+    let set = json(&dir);
+    assert_eq!(set["verdict"]["gate"], "automated");
+    assert!(gate_decision(&dir, &set).0);
+
+    // An irreversible one: refused until the gate's team approves.
+    let dir = repository("gate-engine");
+    edit(
+        &dir,
+        "checkout.kdl",
+        "datastore \"orders\" kind=\"postgres\"",
+        "datastore \"orders\" kind=\"mysql\"",
+    );
+    let (allow, missing) = gate_decision(&dir, &json(&dir));
+    assert!(!allow);
+    assert!(
+        missing.to_string().contains("\"payments\""),
+        "the missing approval names payments: {missing}"
+    );
+    let approved: Value = serde_json::from_str(&stdout(&run(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "--approved-by",
+            "payments:alice@acme.example",
+        ],
+    )))
+    .expect("json");
+    let (allow, missing) = gate_decision(&dir, &approved);
+    assert!(allow, "approved by payments, still missing {missing}");
+
+    // The same approval named by the agent that made the change does not count.
+    let own: Value = serde_json::from_str(&stdout(&run(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "--author-kind",
+            "agent",
+            "--author",
+            "alice@acme.example",
+            "--approved-by",
+            "payments:alice@acme.example",
+        ],
+    )))
+    .expect("json");
+    assert!(!gate_decision(&dir, &own).0);
+}
