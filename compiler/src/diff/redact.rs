@@ -14,7 +14,7 @@ pub const REDACTED_CHANGED: &str = "<redacted: changed>";
 
 /// Whether a key's value may be a credential.
 pub fn is_secret_key(key: &str) -> bool {
-    let words = words(key);
+    let words = crate::rules::secrets::words(key);
     let has = |w: &str| words.iter().any(|x| x == w);
     if has("file") || has("path") || has("ref") || has("name") {
         return false;
@@ -37,31 +37,6 @@ pub fn is_secret_key(key: &str) -> bool {
         || has("api") && has("url")
         || has("authorization")
         || has("dsn")
-}
-
-/// `routing_key`, `routingKey`, `api-url`, `x.secret` → lower-case words.
-fn words(key: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in key.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
 /// The secret-bearing values of a value, by their JSON pointer (`/a/b/0`).

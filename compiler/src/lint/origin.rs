@@ -124,3 +124,54 @@ pub fn entity(
         ),
     }
 }
+
+/// A setting of an entity that a finding is about: where it is written and what it is called.
+pub struct Setting<'a> {
+    /// The entity's kind (`slo`, `agent`) and name, for the finding's subject.
+    pub kind: &'static str,
+    pub name: &'a Name,
+    /// How labels name the entity ("SLO") and the setting ("window").
+    pub noun: &'static str,
+    pub setting: &'static str,
+    /// The value's span, and the `use=` of the node that holds it.
+    pub value: Span,
+    pub preset_use: Option<&'a Name>,
+}
+
+/// A finding about a setting, where its author can change it: at the `use=` when a preset set
+/// the value (the preset's value as a secondary label), else at the value, naming the base
+/// entity when an environment overlay overrides it.
+pub fn finding_at_setting(
+    cx: &LintContext,
+    feature: &Feature,
+    at: &Setting,
+    message: String,
+    label: String,
+) -> super::Finding {
+    let subject = super::about(feature, at.kind, &at.name.value);
+    if let (Some(preset), Some(use_site)) = (preset_at(cx, at.value), at.preset_use) {
+        return super::Finding::new(subject, use_site.span, message)
+            .label(label)
+            .secondary(
+                at.value,
+                format!("{} set by preset `{}`", at.setting, preset.name.value),
+            );
+    }
+    let mut finding = super::Finding::new(subject, at.value, message).label(label);
+    if at.value.file == feature.file {
+        let written = Written::of(cx, feature);
+        if let (Some(env), Some(base)) = (
+            written.overlay_at(at.value),
+            written.base_name(at.kind, &at.name.value),
+        ) {
+            finding = finding.secondary(
+                base,
+                format!(
+                    "`{}` overrides the {} of this {}",
+                    env.value, at.setting, at.noun
+                ),
+            );
+        }
+    }
+    finding
+}

@@ -1,10 +1,10 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext};
 use crate::source::Spanned;
 use crate::values::Duration;
 
-use crate::lint::origin::{self, Written};
+use crate::lint::origin;
 
 crate::declare_rule! {
     /// ## What it does
@@ -144,33 +144,15 @@ fn judge(cx: &LintContext, feature: &Feature, o: &Objective) -> Option<Finding> 
             ),
         )
     };
-    let subject = about(feature, o.kind, &o.name.value);
-    let preset = origin::preset_at(cx, o.value.span);
-    let finding = match (preset, o.preset) {
-        // The objective came from a preset: point at the `use=`, and at the preset's value.
-        (Some(preset), Some(use_site)) => Finding::new(subject, use_site.span, message)
-            .label(label)
-            .secondary(
-                o.value.span,
-                format!("objective set by preset `{}`", preset.name.value),
-            ),
-        _ => {
-            let mut finding = Finding::new(subject, o.value.span, message).label(label);
-            if o.value.span.file == feature.file {
-                let written = Written::of(cx, feature);
-                if let (Some(env), Some(base)) = (
-                    written.overlay_at(o.value.span),
-                    written.base_name(o.kind, &o.name.value),
-                ) {
-                    finding = finding.secondary(
-                        base,
-                        format!("`{}` overrides the objective of this {}", env.value, o.noun),
-                    );
-                }
-            }
-            finding
-        }
+    let setting = origin::Setting {
+        kind: o.kind,
+        name: o.name,
+        noun: o.noun,
+        setting: "objective",
+        value: o.value.span,
+        preset_use: o.preset,
     };
+    let finding = origin::finding_at_setting(cx, feature, &setting, message, label);
     Some(finding.help(help))
 }
 

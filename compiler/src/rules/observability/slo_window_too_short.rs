@@ -1,7 +1,7 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
-use crate::lint::origin::{self, Written};
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::origin;
+use crate::lint::{Finding, LintContext};
 use crate::source::Spanned;
 use crate::values::Duration;
 
@@ -95,30 +95,14 @@ fn judge(cx: &LintContext, feature: &Feature, w: &Window) -> Finding {
         .unwrap_or_default();
     let message = format!("{}: a window of {period} is shorter than 7 days", w.what);
     let label = format!("the fast burn-rate page would look at only {fast}");
-    let subject = about(feature, w.kind, &w.name.value);
-    let finding = match (origin::preset_at(cx, w.value.span), w.preset) {
-        (Some(preset), Some(use_site)) => Finding::new(subject, use_site.span, message)
-            .label(label)
-            .secondary(
-                w.value.span,
-                format!("window set by preset `{}`", preset.name.value),
-            ),
-        _ => {
-            let mut finding = Finding::new(subject, w.value.span, message).label(label);
-            if w.value.span.file == feature.file {
-                let written = Written::of(cx, feature);
-                if let (Some(env), Some(base)) = (
-                    written.overlay_at(w.value.span),
-                    written.base_name(w.kind, &w.name.value),
-                ) {
-                    finding = finding.secondary(
-                        base,
-                        format!("`{}` overrides the window of this {}", env.value, w.noun),
-                    );
-                }
-            }
-            finding
-        }
+    let setting = origin::Setting {
+        kind: w.kind,
+        name: w.name,
+        noun: w.noun,
+        setting: "window",
+        value: w.value.span,
+        preset_use: w.preset,
     };
+    let finding = origin::finding_at_setting(cx, feature, &setting, message, label);
     finding.help("use a period of 7 days or more, such as `window=\"28d\"` or `window=\"30d\"`")
 }

@@ -55,7 +55,7 @@ const NOT_A_SECRET_WHEN_LAST: &[&str] = &[
 
 /// The words of a name, lowercase: split at anything but letters and digits, and where a
 /// lowercase letter meets an uppercase one (`apiKey` → `api`, `key`).
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
