@@ -299,118 +299,79 @@ fn compare_feature(
             patch,
         });
     };
-    let rename_line = |kind: &str, pair_from: &Option<String>, name: &str| {
-        pair_from
-            .as_ref()
-            .map(|from| format!("{kind} {feature}/{from} is renamed {name}"))
-    };
 
-    // Services.
-    let kind = Kind {
-        kind: "service",
-        list: |f| &f.services,
-        list_mut: |f| &mut f.services,
-        name: |s| s.name.value.clone(),
-        fields: fields::service,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let mut lines: Vec<String> = rename_line("service", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
-            lines.extend(lines::service(&who(&name), x, y));
-        }
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
-
-    // Datastores: a new engine replaces the database.
-    let kind = Kind {
-        kind: "datastore",
-        list: |f| &f.datastores,
-        list_mut: |f| &mut f.datastores,
-        name: |s| s.name.value.clone(),
-        fields: fields::datastore,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let mut lines: Vec<String> = rename_line("datastore", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        let mut change = simple_change(&pair);
-        if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
-            lines.extend(lines::datastore(&format!("datastore {}", who(&name)), x, y));
-            if pair.changed.contains(&"kind") {
-                change = ChangeKind::Replace;
+    compare_named(
+        &Kind {
+            kind: "service",
+            list: |f| &f.services,
+            list_mut: |f| &mut f.services,
+            name: |s| s.name.value.clone(),
+            fields: fields::service,
+        },
+        "service",
+        b,
+        h,
+        &mut push,
+        |pair, name, lines, _| {
+            if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
+                lines.extend(lines::service(&who(name), x, y));
             }
-        }
-        push(
-            kind.kind,
-            name,
-            change,
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
-
-    let kind = Kind {
-        kind: "secret",
-        list: |f| &f.secrets,
-        list_mut: |f| &mut f.secrets,
-        name: |s| s.name.value.clone(),
-        fields: fields::secret,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let lines = rename_line("secret", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
-
-    let kind = Kind {
-        kind: "flag",
-        list: |f| &f.flags,
-        list_mut: |f| &mut f.flags,
-        name: |s| s.name.value.clone(),
-        fields: fields::flag,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let mut lines: Vec<String> = rename_line("flag", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
-            lines.extend(lines::flag(&format!("flag {}", who(&name)), x, y));
-        }
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
+        },
+    );
+    // Datastores: a new engine replaces the database.
+    compare_named(
+        &Kind {
+            kind: "datastore",
+            list: |f| &f.datastores,
+            list_mut: |f| &mut f.datastores,
+            name: |s| s.name.value.clone(),
+            fields: fields::datastore,
+        },
+        "datastore",
+        b,
+        h,
+        &mut push,
+        |pair, name, lines, change| {
+            if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
+                lines.extend(lines::datastore(&format!("datastore {}", who(name)), x, y));
+                if pair.changed.contains(&"kind") {
+                    *change = ChangeKind::Replace;
+                }
+            }
+        },
+    );
+    compare_named(
+        &Kind {
+            kind: "secret",
+            list: |f| &f.secrets,
+            list_mut: |f| &mut f.secrets,
+            name: |s| s.name.value.clone(),
+            fields: fields::secret,
+        },
+        "secret",
+        b,
+        h,
+        &mut push,
+        |_, _, _, _| {},
+    );
+    compare_named(
+        &Kind {
+            kind: "flag",
+            list: |f| &f.flags,
+            list_mut: |f| &mut f.flags,
+            name: |s| s.name.value.clone(),
+            fields: fields::flag,
+        },
+        "flag",
+        b,
+        h,
+        &mut push,
+        |pair, name, lines, _| {
+            if let (Some(x), Some(y), None) = (pair.base, pair.head, &pair.renamed_from) {
+                lines.extend(lines::flag(&format!("flag {}", who(name)), x, y));
+            }
+        },
+    );
 
     // Deploys are named by the service they pick, `*` for every service of the feature.
     let kind = Kind {
@@ -480,108 +441,74 @@ fn compare_feature(
         );
     }
 
-    let kind = Kind {
-        kind: "slo",
-        list: |f| &f.slos,
-        list_mut: |f| &mut f.slos,
-        name: |s| s.name.value.clone(),
-        fields: fields::slo,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let mut lines: Vec<String> = rename_line("SLO", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        let tier_b = bs.tiers.get(&feature);
-        let tier_h = hs.tiers.get(&feature);
-        if pair.renamed_from.is_none() {
-            lines.extend(lines::alert_sensitivity(
-                &who(&name),
-                pair.base.map(|s| (s, tier_b)),
-                pair.head.map(|s| (s, tier_h)),
-            ));
-        }
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
-
-    let kind = Kind {
-        kind: "alert",
-        list: |f| &f.alerts,
-        list_mut: |f| &mut f.alerts,
-        name: |s| s.name.value.clone(),
-        fields: fields::alert,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let lines = rename_line("alert", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
-
-    let kind = Kind {
-        kind: "runbook",
-        list: |f| &f.runbooks,
-        list_mut: |f| &mut f.runbooks,
-        name: |s| s.name.value.clone(),
-        fields: fields::runbook,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let lines = rename_line("runbook", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
+    let (tier_b, tier_h) = (bs.tiers.get(&feature), hs.tiers.get(&feature));
+    compare_named(
+        &Kind {
+            kind: "slo",
+            list: |f| &f.slos,
+            list_mut: |f| &mut f.slos,
+            name: |s| s.name.value.clone(),
+            fields: fields::slo,
+        },
+        "SLO",
+        b,
+        h,
+        &mut push,
+        |pair, name, lines, _| {
+            if pair.renamed_from.is_none() {
+                lines.extend(lines::alert_sensitivity(
+                    &who(name),
+                    pair.base.map(|s| (s, tier_b)),
+                    pair.head.map(|s| (s, tier_h)),
+                ));
+            }
+        },
+    );
+    compare_named(
+        &Kind {
+            kind: "alert",
+            list: |f| &f.alerts,
+            list_mut: |f| &mut f.alerts,
+            name: |s| s.name.value.clone(),
+            fields: fields::alert,
+        },
+        "alert",
+        b,
+        h,
+        &mut push,
+        |_, _, _, _| {},
+    );
+    compare_named(
+        &Kind {
+            kind: "runbook",
+            list: |f| &f.runbooks,
+            list_mut: |f| &mut f.runbooks,
+            name: |s| s.name.value.clone(),
+            fields: fields::runbook,
+        },
+        "runbook",
+        b,
+        h,
+        &mut push,
+        |_, _, _, _| {},
+    );
 
     compare_agents(b, h, &mut push);
 
-    let kind = Kind {
-        kind: "gate",
-        list: |f| &f.gates,
-        list_mut: |f| &mut f.gates,
-        name: |s| s.name.value.clone(),
-        fields: fields::gate,
-    };
-    for pair in pairs(&kind, b, h) {
-        let name = name_of(&kind, &pair);
-        let lines = rename_line("gate", &pair.renamed_from, &name)
-            .into_iter()
-            .collect();
-        push(
-            kind.kind,
-            name,
-            simple_change(&pair),
-            pair.changed.clone(),
-            pair.renamed_from.clone(),
-            lines,
-            patched(&kind, b, &pair),
-        );
-    }
+    compare_named(
+        &Kind {
+            kind: "gate",
+            list: |f| &f.gates,
+            list_mut: |f| &mut f.gates,
+            name: |s| s.name.value.clone(),
+            fields: fields::gate,
+        },
+        "gate",
+        b,
+        h,
+        &mut push,
+        |_, _, _, _| {},
+    );
 
     // The feature's own settings.
     let changed_settings = changed(&fields::feature(b), &fields::feature(h));
@@ -622,6 +549,38 @@ fn compare_feature(
                 feature: feature.clone(),
                 with: Some(Box::new(with)),
             },
+        );
+    }
+}
+
+/// Every change of one kind of named entity: a line when it is renamed, and what `describe`
+/// adds (lines, a stronger kind of change) for the pair.
+fn compare_named<T: Clone>(
+    kind: &Kind<T>,
+    noun: &str,
+    b: &Feature,
+    h: &Feature,
+    push: &mut Push<'_>,
+    describe: impl Fn(&Pair<'_, T>, &str, &mut Vec<String>, &mut ChangeKind),
+) {
+    let feature = &b.name.value;
+    for pair in pairs(kind, b, h) {
+        let name = name_of(kind, &pair);
+        let mut lines: Vec<String> = pair
+            .renamed_from
+            .iter()
+            .map(|from| format!("{noun} {feature}/{from} is renamed {name}"))
+            .collect();
+        let mut change = simple_change(&pair);
+        describe(&pair, &name, &mut lines, &mut change);
+        push(
+            kind.kind,
+            name,
+            change,
+            pair.changed.clone(),
+            pair.renamed_from.clone(),
+            lines,
+            patched(kind, b, &pair),
         );
     }
 }
