@@ -90,13 +90,9 @@ pub fn workspace(n: usize, seed: u64) -> Vec<File> {
         path: "gantry.kdl".to_string(),
         text: workspace_file(),
     }];
-    for shape in &shapes {
+    for (i, shape) in shapes.iter().enumerate() {
         files.push(File {
-            path: format!(
-                "features/{:03}/{}.kdl",
-                shape.name[1..].parse::<usize>().unwrap_or(0) / 100,
-                shape.name
-            ),
+            path: format!("features/{:03}/{}.kdl", i / 100, shape.name),
             text: feature_file(shape),
         });
     }
