@@ -296,16 +296,6 @@ fn receiver_problems_are_diagnostics_on_the_spec() {
             "    receiver \"mail\" kind=\"email\" to=\"oncall@acme.example\"",
         ),
         (
-            "a chat channel no receiver posts to",
-            "oncall pager=\"pager\" chat=\"#payments-oncall\"",
-            PAGER,
-        ),
-        (
-            "a misspelt chat receiver",
-            "oncall pager=\"pager\" chat=\"pagr\"",
-            PAGER,
-        ),
-        (
             "two slack receivers on the chat channel",
             "oncall pager=\"pager\" chat=\"#ops\"",
             "    receiver \"a\" kind=\"slack\" channel=\"#ops\" api-url-file=\"/etc/am/a\"\n    receiver \"b\" kind=\"slack\" channel=\"#ops\" api-url-file=\"/etc/am/b\"\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"",
@@ -399,18 +389,30 @@ fn receivers_of_every_kind_and_a_chat_channel_resolve() {
 
 #[test]
 fn a_team_with_one_receiver_gets_both_severities_there() {
-    let checked = workspace(
-        &workspace_text("oncall pager=\"pager\"", PAGER),
-        &[("shop.kdl", FEATURE)],
-    );
-    let config = emit_config(&checked, "prod");
-    for severity in ["page", "ticket"] {
-        assert_eq!(
-            route_of(
-                &config["route"],
-                &[("owner", "payments"), ("severity", severity)]
-            ),
-            "pager"
-        );
+    // A chat that names no receiver is no receiver: the check warns, and tickets page.
+    for (team, warned) in [
+        ("oncall pager=\"pager\"", false),
+        ("oncall pager=\"pager\" chat=\"#payments-oncall\"", true),
+        ("oncall pager=\"pager\" chat=\"pagr\"", true),
+    ] {
+        let checked = workspace(&workspace_text(team, PAGER), &[("shop.kdl", FEATURE)]);
+        let warnings: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.id)
+            .filter(|id| *id == "team-chat-without-receiver")
+            .collect();
+        assert_eq!(!warnings.is_empty(), warned, "{team}: {warnings:?}");
+        let config = emit_config(&checked, "prod");
+        for severity in ["page", "ticket"] {
+            assert_eq!(
+                route_of(
+                    &config["route"],
+                    &[("owner", "payments"), ("severity", severity)]
+                ),
+                "pager",
+                "{team}"
+            );
+        }
     }
 }

@@ -9,8 +9,22 @@ use gantry::vfs::OsFs;
 use gantry_tests::repo_root;
 
 fn assert_clean(workspace: &Path) {
-    let (_, checked) =
+    assert_clean_but(workspace, &[]);
+}
+
+/// Clean but for the warnings `expected` names.
+fn assert_clean_but(workspace: &Path, expected: &[&str]) {
+    let (_, mut checked) =
         check_path(&OsFs, workspace).unwrap_or_else(|e| panic!("{}: {e}", workspace.display()));
+    let mut found: Vec<&str> = Vec::new();
+    checked.diagnostics.retain(|d| {
+        let known = !d.is_error() && expected.contains(&d.id);
+        if known {
+            found.push(d.id);
+        }
+        !known
+    });
+    assert_eq!(found, expected, "{}", workspace.display());
     assert!(
         checked.diagnostics.is_empty(),
         "{} is not clean:\n{}",
@@ -54,7 +68,11 @@ fn every_example_checks_cleanly() {
 
 #[test]
 fn design_specs_check_cleanly() {
-    assert_clean(&repo_root().join("tests/design"));
+    // §2's team chats on `#payments-oncall`, a channel no receiver of §2 posts to.
+    assert_clean_but(
+        &repo_root().join("tests/design"),
+        &["team-chat-without-receiver"],
+    );
 }
 
 #[test]

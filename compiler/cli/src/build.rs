@@ -94,6 +94,13 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         if files == 1 { "" } else { "s" },
         envs.join(", ")
     );
+    let warnings = checked.diagnostics.len();
+    if warnings > 0 {
+        eprintln!(
+            "note: the workspace has {warnings} warning{}; `gantry check` shows them",
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
     exit::OK
 }
 
@@ -162,7 +169,6 @@ fn targets(
     if workspace.targets.is_empty() {
         return Ok(all);
     }
-    let declared = |name: &str| workspace.targets.iter().any(|t| t.value == name);
     let missing: Vec<&str> = workspace
         .targets
         .iter()
@@ -172,7 +178,10 @@ fn targets(
     if !missing.is_empty() {
         eprintln!("note: not implemented yet, skipped: {}", missing.join(", "));
     }
-    Ok(all.into_iter().filter(|(n, _)| declared(n)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|(n, _)| workspace.builds(n))
+        .collect())
 }
 
 fn usage_error(what: &str, name: &str, known: &[&str]) {

@@ -14,7 +14,14 @@ use common::gantry;
 
 /// A copy of examples/checkout (specs only) under the target directory.
 fn example(name: &str) -> PathBuf {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/checkout");
+    copy_of("examples/checkout", name)
+}
+
+/// A copy of the specs of a repository folder under the target directory.
+fn copy_of(folder: &str, name: &str) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(folder);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
@@ -69,6 +76,30 @@ fn a_generated_file(dir: &Path) -> String {
         .as_str()
         .unwrap_or("manifest.json")
         .to_string()
+}
+
+#[test]
+fn the_workspace_of_design_md_builds_every_target() {
+    let dir = copy_of("tests/design", "design");
+    let stderr = ok(&gantry(&["build"], &dir));
+    // §2's team chats on a channel no receiver posts to: a warning, and its tickets page.
+    assert!(
+        stderr.contains("1 warning; `gantry check` shows them"),
+        "{stderr}"
+    );
+    let manifest = std::fs::read_to_string(dir.join("generated/manifest.json")).expect("manifest");
+    for target in [
+        "kubernetes/",
+        "prometheus/",
+        "alertmanager/",
+        "grafana/",
+        "terraform/",
+        "policy/",
+        "agents/",
+        "runbooks/",
+    ] {
+        assert!(manifest.contains(target), "no {target} output");
+    }
 }
 
 #[test]

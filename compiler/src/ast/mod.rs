@@ -42,6 +42,30 @@ pub struct Workspace {
     pub span: Span,
 }
 
+impl Workspace {
+    /// The receivers a team's `chat=` may mean: the receiver of that name, or else every slack
+    /// receiver that posts to that channel (`chat="#payments-oncall"`).
+    pub fn chat_receivers(&self, chat: &str) -> Vec<&Receiver> {
+        if let Some(by_name) = self.receivers.iter().find(|r| r.name.value == chat) {
+            return vec![by_name];
+        }
+        self.receivers
+            .iter()
+            .filter(|r| r.kind.as_ref().is_some_and(|k| k.value == "slack"))
+            .filter(|r| {
+                r.settings
+                    .iter()
+                    .any(|(k, v)| k.value == "channel" && v.value == chat)
+            })
+            .collect()
+    }
+
+    /// Whether the workspace builds `target`: it lists it, or lists no targets (all of them).
+    pub fn builds(&self, target: &str) -> bool {
+        self.targets.is_empty() || self.targets.iter().any(|t| t.value == target)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cloud {
     pub provider: Spanned<String>,

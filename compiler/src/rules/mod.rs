@@ -44,6 +44,7 @@ pub const LINT_IDS: &[&str] = &[
     "service-without-slo",
     "alert-without-runbook",
     "feature-without-owner",
+    "team-chat-without-receiver",
     "slo-objective-unrealistic",
     "slo-window-too-short",
     "canary-without-rollback-trigger",

@@ -15,7 +15,6 @@ use gantry::ast::{Receiver, Team, Workspace};
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
 use gantry::source::Spanned;
-use gantry::suggest::did_you_mean;
 use serde_json::{Value, json};
 
 use crate::promql;
@@ -119,7 +118,8 @@ fn owning_teams<'m>(model: &'m Model) -> BTreeMap<&'m str, BTreeSet<String>> {
 }
 
 /// A team's route: its pages to the pager, its tickets to chat. A team with only one of them
-/// gets both severities there, so that nothing it owns is dropped; a team with neither has no
+/// (or a chat that names no receiver) gets both severities there, so that nothing it owns is
+/// dropped; a team with neither has no
 /// route, which is an error when it owns something that alerts.
 fn team_route(
     workspace: &Workspace,
@@ -128,7 +128,7 @@ fn team_route(
 ) -> Result<Option<Value>, Box<Diagnostic>> {
     let pager = team.pager.as_ref().map(|p| p.value.clone());
     let chat = match &team.chat {
-        Some(chat) => Some(chat_receiver(workspace, chat)?.name.value.clone()),
+        Some(chat) => chat_receiver(workspace, chat)?.map(|r| r.name.value.clone()),
         None => None,
     };
     let (page, ticket) = match (pager, chat) {
@@ -162,52 +162,16 @@ fn team_route(
     })))
 }
 
-/// The receiver a team's `chat=` names: the receiver of that name, or else the one slack
-/// receiver that posts to that channel (`chat="#payments-oncall"`).
+/// The receiver a team's `chat=` names (see [`Workspace::chat_receivers`]). A chat that names
+/// none is no receiver (the `team-chat-without-receiver` lint says so); one that names several
+/// slack receivers is ambiguous.
 fn chat_receiver<'w>(
     workspace: &'w Workspace,
     chat: &Spanned<String>,
-) -> Result<&'w Receiver, Box<Diagnostic>> {
-    if let Some(by_name) = workspace
-        .receivers
-        .iter()
-        .find(|r| r.name.value == chat.value)
-    {
-        return Ok(by_name);
-    }
-    let posting: Vec<&Receiver> = workspace
-        .receivers
-        .iter()
-        .filter(|r| r.kind.as_ref().is_some_and(|k| k.value == "slack"))
-        .filter(|r| {
-            r.settings
-                .iter()
-                .any(|(k, v)| k.value == "channel" && v.value == chat.value)
-        })
-        .collect();
-    match posting.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let names = workspace.receivers.iter().map(|r| r.name.value.as_str());
-            let help = match did_you_mean(&chat.value, names) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!(
-                    "declare one in gantry.kdl: `receiver \"NAME\" kind=\"slack\" channel=\"{}\" api-url-file=\"/etc/alertmanager/secrets/…\"`, and name it or its channel here",
-                    chat.value.replace('\\', "\\\\").replace('"', "\\\"")
-                ),
-            };
-            Err(Box::new(
-                Diagnostic::error(
-                    "unresolved-reference",
-                    chat.span,
-                    format!("`{}` names no receiver", chat.value),
-                )
-                .with_label(
-                    "no receiver has this name, and no slack receiver posts to this channel",
-                )
-                .with_help(help),
-            ))
-        }
+) -> Result<Option<&'w Receiver>, Box<Diagnostic>> {
+    match workspace.chat_receivers(&chat.value).as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
         [first, others @ ..] => {
             let mut d = Diagnostic::error(
                 "invalid-value",

@@ -112,8 +112,7 @@ pub fn runbook_url(model: &Model, feature: &str, runbook: &str) -> String {
 /// when the grafana target is built: the dashboard in Grafana's UI when the workspace names its
 /// URL, else the dashboard's file beside the runbooks output.
 fn dashboard_url(model: &Model, feature: &str, depth: usize) -> Option<String> {
-    let targets = &model.workspace.targets;
-    if !targets.is_empty() && !targets.iter().any(|t| t.value == "grafana") {
+    if !model.workspace.builds("grafana") {
         return None;
     }
     Some(format!(
