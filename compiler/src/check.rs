@@ -246,20 +246,47 @@ pub fn check_workspace(
         }
     }
 
+    // Every feature in every environment, merged and lowered on every core. The environments
+    // without an overlay for a feature see the same feature: it is built once for them.
+    let lowered = crate::parallel::map(&feature_nodes, |(file, node)| {
+        let mut found = Vec::new();
+        let mut lower = |overlay: Option<&Node>| {
+            let merged = merged_feature(node, overlay, &presets);
+            validate_merged(&merged, &mut found);
+            ast::lower_feature(&merged, *file)
+        };
+        let overlays: Vec<Option<&Node>> = environment_names
+            .iter()
+            .map(|env| overlay_of(node, env))
+            .collect();
+        let shared = overlays
+            .iter()
+            .any(Option::is_none)
+            .then(|| lower(None))
+            .flatten();
+        let per_environment: Vec<Option<Feature>> = overlays
+            .into_iter()
+            .map(|overlay| match overlay {
+                Some(overlay) => lower(Some(overlay)),
+                None => shared.clone(),
+            })
+            .collect();
+        (per_environment, found)
+    });
+    let mut by_environment: Vec<Vec<Feature>> = environment_names
+        .iter()
+        .map(|_| Vec::with_capacity(lowered.len()))
+        .collect();
+    for (per_environment, found) in lowered {
+        diagnostics.extend(found);
+        for (features, feature) in by_environment.iter_mut().zip(per_environment) {
+            features.extend(feature);
+        }
+    }
     let environments: Vec<EnvironmentView> = environment_names
         .iter()
-        .map(|env| {
-            let lowered = crate::parallel::map(&feature_nodes, |(file, node)| {
-                let merged = merged_feature(node, env, &presets);
-                let mut found = Vec::new();
-                validate_merged(&merged, &mut found);
-                (ast::lower_feature(&merged, *file), found)
-            });
-            let mut features = Vec::with_capacity(lowered.len());
-            for (feature, found) in lowered {
-                diagnostics.extend(found);
-                features.extend(feature);
-            }
+        .zip(by_environment)
+        .map(|(env, features)| {
             let view = EnvironmentView::new(env.clone(), features);
             Resolver {
                 workspace: workspace.as_ref(),
@@ -269,7 +296,7 @@ pub fn check_workspace(
                 diagnostics: &mut diagnostics,
             }
             .run();
-            diagnostics.extend(Graph::build(workspace.as_ref(), &view.features).cycles());
+            diagnostics.extend(Graph::service_dependencies(&view.features).cycles());
             view
         })
         .collect();
@@ -448,36 +475,57 @@ fn unknown_environment(
     d
 }
 
-/// A feature node as one environment sees it: its overlay for that environment merged over the
-/// base, then every `use=` preset merged under the node that uses it.
-pub fn merged_feature(node: &Node, environment: &str, presets: &PresetIndex) -> Node {
-    let overlay = node.children.iter().find(|c| {
+/// A feature's `env` block for `environment`, if it has one.
+fn overlay_of<'n>(node: &'n Node, environment: &str) -> Option<&'n Node> {
+    node.children.iter().find(|c| {
         c.name.value == "env" && c.first_string_arg().is_some_and(|a| a.value == environment)
-    });
-    let mut base = node.clone();
-    base.children.retain(|c| c.name.value != "env");
+    })
+}
+
+/// A feature node as an environment sees it: its `overlay` for that environment (see
+/// [`overlay_of`]) merged over the base, then every `use=` preset merged under the node that
+/// uses it.
+pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex) -> Node {
+    // The base is the node without its `env` blocks, built without copying them.
+    let mut base = Node {
+        name: node.name.clone(),
+        ty: node.ty.clone(),
+        entries: node.entries.clone(),
+        children: Vec::with_capacity(node.children.len()),
+        has_block: node.has_block,
+        span: node.span,
+    };
+    base.children.extend(
+        node.children
+            .iter()
+            .filter(|c| c.name.value != "env")
+            .cloned(),
+    );
     let merged = match overlay {
         Some(overlay) => {
-            let mut overlay = overlay.clone();
-            overlay.entries = base.entries.clone();
+            let overlay = Node {
+                entries: base.entries.clone(),
+                ..overlay.clone()
+            };
             merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
         }
         None => base,
     };
-    apply_presets(&merged, &schema::FEATURE, presets, 0)
+    apply_presets(merged, &schema::FEATURE, presets, 0)
 }
 
 /// Preset bodies may use presets themselves; a cycle stops here.
 const MAX_PRESET_DEPTH: usize = 8;
 
+/// `node` with every `use=` (or `preset=`) below it merged over its preset's body. Works in
+/// place: only preset bodies are copied.
 fn apply_presets(
-    node: &Node,
+    mut node: Node,
     schema: &'static NodeSchema,
     presets: &PresetIndex,
     depth: usize,
 ) -> Node {
-    let mut out = node.clone();
-    for child in &mut out.children {
+    for child in &mut node.children {
         let Some(child_schema) = schema.child(&child.name.value) else {
             continue;
         };
@@ -496,21 +544,37 @@ fn apply_presets(
             preset.and_then(|p| p.body.as_ref()),
             depth < MAX_PRESET_DEPTH,
         ) {
-            let body = apply_presets(body, child_schema.node, presets, depth + 1);
+            let body = apply_presets(body.clone(), child_schema.node, presets, depth + 1);
             *child = merge(&body, child, child_schema.node, merge::Mode::Preset);
         }
-        *child = apply_presets(child, child_schema.node, presets, depth);
+        if !child.children.is_empty() {
+            let taken = std::mem::replace(child, empty_like(child));
+            *child = apply_presets(taken, child_schema.node, presets, depth);
+        }
     }
-    out
+    node
+}
+
+/// A childless stand-in for `node` while its children are rebuilt.
+fn empty_like(node: &Node) -> Node {
+    Node {
+        name: Spanned::new(String::new(), node.span),
+        ty: None,
+        entries: Vec::new(),
+        children: Vec::new(),
+        has_block: false,
+        span: node.span,
+    }
 }
 
 /// Merging can leave a node without what it requires (a `use=` preset that did not provide
 /// `strategy`); check the merged feature as a whole.
 fn validate_merged(feature: &Node, diagnostics: &mut Vec<Diagnostic>) {
-    let doc = Document {
-        nodes: vec![feature.clone()],
-    };
     let mut found = Vec::new();
-    crate::validate::validate_merged(&doc, &schema::SPEC_FILE, &mut found);
+    crate::validate::validate_merged(
+        std::slice::from_ref(feature),
+        &schema::SPEC_FILE,
+        &mut found,
+    );
     diagnostics.extend(found.into_iter().filter(|d| d.id == "missing-required"));
 }

@@ -2,7 +2,7 @@
 //! teams, joined by typed edges. It finds dependency cycles, answers "what does a change to X
 //! reach?", and draws itself as DOT, Mermaid or JSON.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::ast::{Feature, RollbackTrigger, Workspace};
 use crate::diagnostics::Diagnostic;
+use crate::feature_index::FeatureIndex;
 use crate::source::Span;
 use crate::values::{ResourceKind, Target};
 
@@ -144,7 +145,8 @@ pub struct Edge {
 
 pub struct Graph {
     pub graph: DiGraph<Entity, Edge>,
-    index: BTreeMap<(NodeKind, String), NodeIndex>,
+    /// Nodes by kind, then name: looked up without building a key.
+    index: BTreeMap<NodeKind, HashMap<String, NodeIndex>>,
 }
 
 impl Graph {
@@ -161,15 +163,37 @@ impl Graph {
         for f in features {
             g.add_feature_nodes(f);
         }
+        let index = FeatureIndex::new(features);
         for f in features {
-            g.add_feature_edges(f, features);
+            g.add_feature_edges(f, features, &index);
+        }
+        g
+    }
+
+    /// Only the services and the dependencies between them: all that finding cycles needs.
+    pub fn service_dependencies(features: &[Feature]) -> Graph {
+        let mut g = Graph {
+            graph: DiGraph::new(),
+            index: BTreeMap::new(),
+        };
+        let mut name = String::new();
+        for f in features {
+            for s in &f.services {
+                name.clear();
+                name.push_str(&f.name.value);
+                name.push('/');
+                name.push_str(&s.name.value);
+                g.node(NodeKind::Service, &name, Some(s.name.span));
+            }
+        }
+        for f in features {
+            g.add_dependencies(f);
         }
         g
     }
 
     fn node(&mut self, kind: NodeKind, name: &str, span: Option<Span>) -> NodeIndex {
-        let key = (kind, name.to_string());
-        if let Some(&i) = self.index.get(&key) {
+        if let Some(i) = self.find(kind, name) {
             return i;
         }
         let i = self.graph.add_node(Entity {
@@ -177,12 +201,15 @@ impl Graph {
             name: name.to_string(),
             span,
         });
-        self.index.insert(key, i);
+        self.index
+            .entry(kind)
+            .or_default()
+            .insert(name.to_string(), i);
         i
     }
 
     pub fn find(&self, kind: NodeKind, name: &str) -> Option<NodeIndex> {
-        self.index.get(&(kind, name.to_string())).copied()
+        self.index.get(&kind)?.get(name).copied()
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, span: Option<Span>) {
@@ -225,7 +252,31 @@ impl Graph {
         }
     }
 
-    fn add_feature_edges(&mut self, f: &Feature, features: &[Feature]) {
+    /// The `depends-on` edges of a feature's services.
+    fn add_dependencies(&mut self, f: &Feature) {
+        let fname = f.name.value.as_str();
+        let mut name = String::new();
+        for s in &f.services {
+            name.clear();
+            name.push_str(fname);
+            name.push('/');
+            name.push_str(&s.name.value);
+            let Some(from) = self.find(NodeKind::Service, &name) else {
+                continue;
+            };
+            for dep in &s.depends_on {
+                name.clear();
+                name.push_str(dep.value.feature.as_deref().unwrap_or(fname));
+                name.push('/');
+                name.push_str(&dep.value.name);
+                if let Some(to) = self.find(NodeKind::Service, &name) {
+                    self.edge(from, to, EdgeKind::DependsOn, Some(dep.span));
+                }
+            }
+        }
+    }
+
+    fn add_feature_edges(&mut self, f: &Feature, features: &[Feature], index: &FeatureIndex) {
         let fname = f.name.value.as_str();
         let local = |name: &str| format!("{fname}/{name}");
         let feature = self.find(NodeKind::Feature, fname);
@@ -234,20 +285,11 @@ impl Graph {
         {
             self.edge(team, feature, EdgeKind::Owns, Some(owner.span));
         }
+        self.add_dependencies(f);
         for s in &f.services {
             let Some(from) = self.find(NodeKind::Service, &local(&s.name.value)) else {
                 continue;
             };
-            for dep in &s.depends_on {
-                let target = format!(
-                    "{}/{}",
-                    dep.value.feature.as_deref().unwrap_or(fname),
-                    dep.value.name
-                );
-                if let Some(to) = self.find(NodeKind::Service, &target) {
-                    self.edge(from, to, EdgeKind::DependsOn, Some(dep.span));
-                }
-            }
             for var in &s.env {
                 if let Some(secret) = &var.secret
                     && let Some(to) = self.find(NodeKind::Secret, &local(&secret.value))
@@ -362,7 +404,7 @@ impl Graph {
                         }
                         Target::All { feature } => {
                             let target_feature = feature.as_deref().unwrap_or(fname);
-                            for name in entity_names(features, target_feature, kind) {
+                            for name in entity_names(features, index, target_feature, kind) {
                                 targets.insert((kind, format!("{target_feature}/{name}")));
                             }
                         }
@@ -663,8 +705,13 @@ pub struct Reach {
     pub from: Entity,
 }
 
-fn entity_names<'a>(features: &'a [Feature], feature: &str, kind: NodeKind) -> Vec<&'a str> {
-    let Some(f) = features.iter().find(|f| f.name.value == feature) else {
+fn entity_names<'a>(
+    features: &'a [Feature],
+    index: &FeatureIndex,
+    feature: &str,
+    kind: NodeKind,
+) -> Vec<&'a str> {
+    let Some(f) = index.first(features, feature) else {
         return Vec::new();
     };
     match kind {

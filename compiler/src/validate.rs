@@ -39,7 +39,7 @@ pub fn validate_source(
 /// Validates a document whose presets and overlays are merged in: `use=` no longer excuses a
 /// missing property.
 pub fn validate_merged(
-    doc: &Document,
+    nodes: &[Node],
     root: &'static NodeSchema,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -48,7 +48,7 @@ pub fn validate_merged(
         presets_merged: true,
         source: None,
     };
-    v.children(&doc.nodes, root, None, Mode::Complete);
+    v.children(nodes, root, None, Mode::Complete);
 }
 
 /// Whether a node must be complete, or may leave out what it requires (an environment overlay,
@@ -328,8 +328,9 @@ impl Validator<'_> {
     }
 
     fn arg(&mut self, node: &Node, arg: &Spanned<RawValue>, spec: &Arg) {
-        let what = format!("{} of `{}`", spec.name, node.name.value);
-        self.value(arg.value.clone(), arg.span, spec.kind, &what);
+        self.value(&arg.value, arg.span, spec.kind, &|| {
+            format!("{} of `{}`", spec.name, node.name.value)
+        });
     }
 
     fn missing_arg(&mut self, node: &Node, spec: &Arg) {
@@ -373,12 +374,9 @@ impl Validator<'_> {
                     .with_help("remove one of them"),
                 );
             }
-            self.value(
-                value.value.clone(),
-                value.span,
-                spec.kind,
-                &format!("`{}`", key.value),
-            );
+            self.value(&value.value, value.span, spec.kind, &|| {
+                format!("`{}`", key.value)
+            });
         }
         if mode == Mode::Complete {
             for spec in schema.props.iter().filter(|p| p.required) {
@@ -443,9 +441,10 @@ impl Validator<'_> {
         );
     }
 
-    fn value(&mut self, raw: RawValue, span: Span, kind: ValueKind, what: &str) {
+    /// Checks a value; `what` names it in a message, and is only made for one.
+    fn value(&mut self, raw: &RawValue, span: Span, kind: ValueKind, what: &dyn Fn() -> String) {
         if let ValueKind::RuleId = kind
-            && let RawValue::String(id) = &raw
+            && let RawValue::String(id) = raw
         {
             if !crate::rules::all_ids().any(|r| r == id) {
                 let suggestion = did_you_mean(id, crate::rules::all_ids());
@@ -461,22 +460,22 @@ impl Validator<'_> {
             }
             return;
         }
-        if let (ValueKind::PromQl, RawValue::String(text)) = (kind, &raw)
+        if let (ValueKind::PromQl, RawValue::String(text)) = (kind, raw)
             && !text.trim().is_empty()
         {
             if let Err(e) = crate::promql_syntax::check(text) {
-                self.promql_error(e, span, text, what);
+                self.promql_error(e, span, text, &what());
             }
             return;
         }
-        if let Err(e) = values::check(kind, &raw) {
+        if let Err(e) = values::check(kind, raw) {
             let id = if e.bad_name {
                 "invalid-name"
             } else {
                 "invalid-value"
             };
             self.push(
-                Diagnostic::error(id, span, format!("invalid {what}: {}", e.message))
+                Diagnostic::error(id, span, format!("invalid {}: {}", what(), e.message))
                     .with_label(if e.bad_name {
                         "not a valid name"
                     } else {

@@ -29,7 +29,8 @@ pub struct Options<'a> {
 
 pub fn run(path: &Path, options: &Options<'_>) -> u8 {
     let (root, checked) = match load_with_root(path) {
-        Ok(loaded) => loaded,
+        // Left to the operating system when the process ends, as `gantry check` does.
+        Ok((root, checked)) => (root, std::mem::ManuallyDrop::new(checked)),
         Err(code) => return code,
     };
     if checked.has_errors() {

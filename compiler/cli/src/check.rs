@@ -1,5 +1,6 @@
 //! `gantry check`.
 
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
 use gantry::check::{Checked, check_path};
@@ -8,9 +9,11 @@ use gantry::vfs::OsFs;
 
 use super::{Format, exit, use_color};
 
+/// The process ends after the command: what it built is left to the operating system rather
+/// than freed one allocation at a time (a tenth of the run on a large workspace).
 pub fn run(path: &Path, format: Format) -> u8 {
     let checked = match load(path) {
-        Ok(checked) => checked,
+        Ok(checked) => ManuallyDrop::new(checked),
         Err(code) => return code,
     };
     report(&checked, format);

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -92,8 +93,8 @@ fn collect_uses(node: &Node, uses: &mut BTreeMap<String, Vec<Span>>) {
 /// What a string belongs to: for the finding's subject (so `allow` silences it) and its labels.
 #[derive(Debug, Clone, Default)]
 struct Place<'n> {
-    feature: String,
-    entity: Option<(&'static str, String)>,
+    feature: &'n str,
+    entity: Option<(&'static str, Cow<'n, str>)>,
     /// The `env "NAME"` overlay the string is written in: its name and span.
     overlay: Option<(&'n str, Span)>,
     /// The preset whose body holds the string.
@@ -126,7 +127,7 @@ impl Scan<'_> {
         match (node.name.value.as_str(), name) {
             ("feature", Some(feature)) => {
                 let place = Place {
-                    feature: feature.to_string(),
+                    feature,
                     ..Place::default()
                 };
                 self.strings(node, &place);
@@ -163,15 +164,15 @@ impl Scan<'_> {
                     let name = child
                         .props()
                         .find(|(k, _)| k.value == "service")
-                        .and_then(|(_, v)| v.value.as_str().map(str::to_string))
-                        .unwrap_or_else(|| format!("#{deploys}"));
+                        .and_then(|(_, v)| v.value.as_str().map(Cow::Borrowed))
+                        .unwrap_or_else(|| Cow::Owned(format!("#{deploys}")));
                     deploys += 1;
                     inner.entity = Some((kind, name));
                 }
                 (_, Some(kind)) => {
                     inner.entity = child
                         .first_string_arg()
-                        .map(|a| (*kind, a.value.to_string()));
+                        .map(|a| (*kind, Cow::Borrowed(a.value)));
                 }
                 _ => {}
             }
@@ -220,8 +221,11 @@ impl Scan<'_> {
             )
         };
         let subject = Subject {
-            feature: place.feature.clone(),
-            entity: place.entity.clone(),
+            feature: place.feature.to_string(),
+            entity: place
+                .entity
+                .as_ref()
+                .map(|(kind, name)| (*kind, name.to_string())),
         };
         let mut finding = Finding::new(
             subject,
@@ -286,8 +290,16 @@ const BY_NAME: &[(&str, Detector, Mask)] = &[
     ("a secret (a long random value)", high_entropy, mask),
 ];
 
+/// The length of the shortest credential a detector finds (a Slack token: `xoxb-` and ten
+/// characters), but for a connection string with a password, which has an `@`. Most strings of
+/// a spec are names shorter than this, and are passed over at once.
+const SHORTEST_CREDENTIAL: usize = 15;
+
 /// The first credential `value` looks like; `name` is what it is written under, if anything.
 fn detect(value: &str, name: Option<&str>) -> Option<Detection> {
+    if value.len() < SHORTEST_CREDENTIAL && !value.contains('@') {
+        return None;
+    }
     let by_name = if name.is_some_and(is_secret_name) {
         BY_NAME
     } else {
@@ -685,6 +697,15 @@ mod tests {
         // Too short, or a word that merely contains the prefix.
         assert_eq!(what("ghp_0123456789", None), None);
         assert_eq!(what(&format!("xghp_{DIGITS_LETTERS}"), None), None);
+    }
+
+    #[test]
+    fn the_shortest_credentials_are_found() {
+        assert_eq!(what("xoxb-123456789a", None), Some("a Slack token"));
+        assert_eq!(
+            what("a://b:c@d", None),
+            Some("a connection string with a password")
+        );
     }
 
     #[test]
