@@ -183,6 +183,12 @@ fn feature_file(s: &FeatureShape) -> String {
                 "    datastore \"db\" kind=\"postgres\" size=\"db.t4g.medium\" storage-gb=50 {{\n        backup retention-days=7\n    }}"
             );
         }
+        Some("redis") => {
+            let _ = writeln!(
+                out,
+                "    datastore \"db\" kind=\"redis\" size=\"cache.t4g.medium\""
+            );
+        }
         Some(kind) => {
             let _ = writeln!(out, "    datastore \"db\" kind=\"{kind}\"");
         }

@@ -1,5 +1,5 @@
-//! The synthetic workspace is a valid one: gantry checks it without a single diagnostic, so the
-//! benchmark measures the work a clean workspace costs.
+//! The synthetic workspace is a valid one: gantry checks it without a single diagnostic and
+//! every target emits it, so the benchmark measures the work a clean workspace costs.
 
 use std::path::Path;
 
@@ -20,6 +20,25 @@ fn a_generated_workspace_checks_without_diagnostics() {
         .collect();
     assert!(messages.is_empty(), "{messages:#?}");
     assert_eq!(checked.features.len(), 60);
+}
+
+#[test]
+fn a_generated_workspace_builds_every_target() {
+    let root = Path::new("/synthetic");
+    let mut fs = MemoryFs::new();
+    for file in gantry_bench::workspace(60, 11) {
+        fs.insert(root.join(&file.path), file.text);
+    }
+    let (_, checked) = gantry::check::check_path(&fs, root).expect("a workspace");
+    for environment in &checked.environments {
+        let model = gantry::model::Model::of(&checked, &environment.name).expect("a model");
+        for (target, emit) in gantry_targets::all() {
+            if let Err(found) = emit(&model) {
+                let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+                panic!("{target} in {}: {messages:#?}", environment.name);
+            }
+        }
+    }
 }
 
 #[test]

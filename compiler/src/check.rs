@@ -142,44 +142,39 @@ pub fn check_workspace(
             }
         })
         .collect();
-    let mut parse = |name: String,
-                     text: String,
-                     root: &'static NodeSchema,
-                     diagnostics: &mut Vec<Diagnostic>| {
+    // Files take their ids in order; they are parsed and validated on every core.
+    let mut add = |input: Input, diagnostics: &mut Vec<Diagnostic>| {
         // The size is checked before parsing, and an oversized text is not kept.
-        if text.len() > limits::MAX_FILE_BYTES {
-            let file = sources.add(SourceFile::new(name.clone(), ""));
-            diagnostics.extend(limits::file_too_large(file, &name, text.len()));
-            return Parsed { file, doc: None };
+        if input.text.len() > limits::MAX_FILE_BYTES {
+            let file = sources.add(SourceFile::new(input.name.clone(), ""));
+            diagnostics.extend(limits::file_too_large(file, &input.name, input.text.len()));
+            return (file, false);
         }
-        let file = sources.add(SourceFile::new(name, text));
-        let doc = match syntax::parse(file, &sources.get(file).text) {
-            Ok(doc) => match limits::too_many_nodes(&doc) {
-                Some(too_many) => {
-                    diagnostics.push(too_many);
-                    None
-                }
-                None => {
-                    validate_source(&doc, root, &sources.get(file).text, diagnostics);
-                    Some(doc)
-                }
-            },
-            Err(errors) => {
-                diagnostics.extend(errors);
-                None
-            }
-        };
-        Parsed { file, doc }
+        (sources.add(SourceFile::new(input.name, input.text)), true)
     };
-    let ws_file = parse(
-        workspace_file.name,
-        workspace_file.text,
-        &schema::WORKSPACE_FILE,
-        &mut diagnostics,
-    );
-    let specs: Vec<Parsed> = spec_files
+    let ws_added = add(workspace_file, &mut diagnostics);
+    let specs_added: Vec<(FileId, bool)> = spec_files
         .into_iter()
-        .map(|input| parse(input.name, input.text, &schema::SPEC_FILE, &mut diagnostics))
+        .map(|input| add(input, &mut diagnostics))
+        .collect();
+    let mut take = |(file, within_limits): (FileId, bool),
+                    (doc, found): (Option<Document>, Vec<Diagnostic>)| {
+        diagnostics.extend(found);
+        Parsed {
+            file,
+            doc: doc.filter(|_| within_limits),
+        }
+    };
+    let ws_file = take(
+        ws_added,
+        parse_source(&sources, ws_added, &schema::WORKSPACE_FILE),
+    );
+    let specs: Vec<Parsed> = specs_added
+        .iter()
+        .zip(crate::parallel::map(&specs_added, |added| {
+            parse_source(&sources, *added, &schema::SPEC_FILE)
+        }))
+        .map(|(added, parsed)| take(*added, parsed))
         .collect();
 
     let workspace = ws_file
@@ -356,6 +351,37 @@ pub fn check_workspace(
         risk,
         templates,
     }
+}
+
+/// A file's syntax tree, validated against the schema of its kind of file, and what is wrong
+/// with it; nothing for a file over the size limit (already reported).
+fn parse_source(
+    sources: &SourceMap,
+    (file, within_limits): (FileId, bool),
+    root: &'static NodeSchema,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    if !within_limits {
+        return (None, diagnostics);
+    }
+    let text = &sources.get(file).text;
+    let doc = match syntax::parse(file, text) {
+        Ok(doc) => match limits::too_many_nodes(&doc) {
+            Some(too_many) => {
+                diagnostics.push(too_many);
+                None
+            }
+            None => {
+                validate_source(&doc, root, text, &mut diagnostics);
+                Some(doc)
+            }
+        },
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    (doc, diagnostics)
 }
 
 fn collect_presets<'a>(

@@ -2,6 +2,7 @@
 //! deterministic.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 /// Below this many items a single thread is faster than starting others.
@@ -32,6 +33,42 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
+/// `items.iter().map(f).collect()` for a few jobs of uneven size (every target of every
+/// environment): each thread takes the next job when it is done with one.
+pub fn map_jobs<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = cores.min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    let mut done: Vec<(usize, R)> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +81,17 @@ mod tests {
             items.iter().map(|i| i * 2).collect::<Vec<_>>()
         );
         assert_eq!(map(&[] as &[u32], |i| *i), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn jobs_keep_the_order_of_the_items() {
+        let items: Vec<u64> = (0..37).collect();
+        // Uneven work, so that threads finish out of order.
+        let slow = |i: &u64| {
+            (0..(i % 5) * 20_000).fold(*i, |a, b| a.wrapping_add(b % 3))
+                - (0..(i % 5) * 20_000).map(|b| b % 3).sum::<u64>()
+        };
+        assert_eq!(map_jobs(&items, slow), items);
+        assert_eq!(map_jobs(&[] as &[u32], |i| *i), Vec::<u32>::new());
     }
 }

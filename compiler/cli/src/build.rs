@@ -10,7 +10,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use gantry::build::{Emitted, Tree, render};
+use gantry::build::{Emitted, Tree, assemble, serialize};
 use gantry::check::Checked;
 use gantry::diagnostics::{Diagnostic, HumanRenderer};
 use gantry::model::Model;
@@ -210,26 +210,39 @@ fn emit(
     // A target that fails gives no artifacts, even when it reports only warnings: a tree
     // without them must not be written.
     let mut failed = false;
+    let mut models = Vec::with_capacity(envs.len());
     for env in envs {
         let Some(model) = Model::of(checked, env) else {
             eprintln!("error: no model for environment `{env}`");
             return Err(exit::ERRORS);
         };
-        for (name, emit) in targets {
-            match emit(&model) {
-                Ok(artifacts) => emitted.push(Emitted {
-                    environment: env.clone(),
-                    target: (*name).to_string(),
-                    artifacts,
-                }),
-                Err(found) => {
-                    failed = true;
-                    diagnostics.extend(found);
-                }
+        models.push(model);
+    }
+    // Every target of every environment on the machine's cores, results in this order.
+    let jobs: Vec<(&Model, &(&'static str, gantry_targets::Emit))> = models
+        .iter()
+        .flat_map(|model| targets.iter().map(move |target| (model, target)))
+        .collect();
+    // Each job serializes its artifacts too, so that no target's values outlive it.
+    let results = gantry::parallel::map_jobs(&jobs, |(model, (name, emit))| {
+        emit(model).map(|artifacts| {
+            serialize(&Emitted {
+                environment: model.environment.to_string(),
+                target: (*name).to_string(),
+                artifacts,
+            })
+        })
+    });
+    for result in results {
+        match result {
+            Ok(serialized) => emitted.push(serialized),
+            Err(found) => {
+                failed = true;
+                diagnostics.extend(found);
             }
         }
     }
-    let result = render(&emitted, fallback);
+    let result = assemble(emitted, fallback);
     if let Err(found) = &result {
         diagnostics.extend(found.iter().cloned());
     }

@@ -22,6 +22,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// gantry compiles feature specs into what production runs on, and checks them like a compiler.
 #[derive(Parser)]
 #[command(name = "gantry", version, about, long_about = None)]

@@ -55,40 +55,86 @@ impl Tree {
     }
 }
 
-/// Renders every artifact (the manifest comes last, see [`Tree::with_manifest`]). `fallback` is the span a diagnostic points at
-/// when an artifact has no origin (the workspace node). Every bad path is reported, and any
-/// error means no tree: nothing may be written from a partial result.
+/// Renders every artifact (the manifest comes last, see [`Tree::with_manifest`]). `fallback` is
+/// the span a diagnostic points at when an artifact has no origin (the workspace node). Every
+/// bad path is reported, and any error means no tree: nothing may be written from a partial
+/// result.
 pub fn render(emitted: &[Emitted], fallback: Span) -> Result<Tree, Vec<Diagnostic>> {
+    // Serializing is most of the work: each target's artifacts are rendered on a core of its own.
+    assemble(crate::parallel::map_jobs(emitted, serialize), fallback)
+}
+
+/// One target's artifacts for one environment, serialized: the values are no longer needed.
+#[derive(Debug)]
+pub struct Serialized {
+    files: Vec<SerializedFile>,
+}
+
+#[derive(Debug)]
+struct SerializedFile {
+    path: String,
+    origin: Option<Span>,
+    sources: Vec<String>,
+    bytes: Result<Vec<u8>, String>,
+}
+
+/// Serializes what one target emitted for one environment (see [`assemble`]).
+pub fn serialize(emitted: &Emitted) -> Serialized {
+    Serialized {
+        files: emitted
+            .artifacts
+            .iter()
+            .map(|artifact| SerializedFile {
+                path: format!(
+                    "{}/{}/{}",
+                    emitted.environment, emitted.target, artifact.path
+                ),
+                origin: artifact.origin,
+                sources: artifact.sources.clone(),
+                bytes: format::render(artifact),
+            })
+            .collect(),
+    }
+}
+
+/// The tree of serialized artifacts, as [`render`] makes it.
+pub fn assemble(
+    serialized: impl IntoIterator<Item = Serialized>,
+    fallback: Span,
+) -> Result<Tree, Vec<Diagnostic>> {
     let mut tree = Tree::default();
     let mut diagnostics = Vec::new();
-    for e in emitted {
-        for artifact in &e.artifacts {
-            let span = artifact.origin.unwrap_or(fallback);
-            let path = format!("{}/{}/{}", e.environment, e.target, artifact.path);
-            if let Some(d) = path_error(&path, span) {
-                diagnostics.push(d);
-                continue;
-            }
-            match format::render(artifact) {
-                Ok(bytes) => {
-                    let file = File {
-                        bytes,
-                        sources: artifact.sources.clone(),
-                    };
-                    if tree.files.insert(path.clone(), file).is_some() {
+    for file in serialized.into_iter().flat_map(|s| s.files) {
+        let span = file.origin.unwrap_or(fallback);
+        if let Some(d) = path_error(&file.path, span) {
+            diagnostics.push(d);
+            continue;
+        }
+        match file.bytes {
+            Ok(bytes) => {
+                let path = file.path;
+                let rendered = File {
+                    bytes,
+                    sources: file.sources,
+                };
+                match tree.files.entry(path) {
+                    std::collections::btree_map::Entry::Occupied(taken) => {
                         diagnostics.push(Diagnostic::error(
                             "duplicate-name",
                             span,
-                            format!("two artifacts would be written to `{path}`"),
+                            format!("two artifacts would be written to `{}`", taken.key()),
                         ));
                     }
+                    std::collections::btree_map::Entry::Vacant(free) => {
+                        free.insert(rendered);
+                    }
                 }
-                Err(message) => diagnostics.push(Diagnostic::error(
-                    "invalid-value",
-                    span,
-                    format!("cannot serialize `{path}`: {message}"),
-                )),
             }
+            Err(message) => diagnostics.push(Diagnostic::error(
+                "invalid-value",
+                span,
+                format!("cannot serialize `{}`: {message}", file.path),
+            )),
         }
     }
     if diagnostics.is_empty() {

@@ -310,6 +310,14 @@ impl<'a> Parser<'a> {
         entries: Vec<Entry>,
         children: Option<Vec<Node>>,
     ) -> Node {
+        // Trees live as long as the check: no spare capacity (a vector's first push makes room
+        // for four entries, and most nodes have one or two).
+        let mut entries = entries;
+        entries.shrink_to_fit();
+        let mut children = children;
+        if let Some(children) = children.as_mut() {
+            children.shrink_to_fit();
+        }
         Node {
             name,
             ty,

@@ -32,11 +32,12 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let registry = render::registry(model)?;
     let mut pages = BTreeMap::new();
     let mut problems = Vec::new();
+    let acting = runbook::Acting::new(model);
     for feature in &model.features {
         let source = model.file_name(feature).to_string();
         for book in &feature.runbooks {
             let path = runbook_page_path(&feature.name.value, &book.name.value);
-            let data = runbook::data(model, feature, book);
+            let data = runbook::data(model, &acting, feature, book);
             let about = (book.name.span, "the page of this runbook");
             match render::page(&registry, model, RUNBOOK_TEMPLATE, &data, about) {
                 Ok(page) => {

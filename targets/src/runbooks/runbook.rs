@@ -1,6 +1,8 @@
 //! The data of a runbook's page: the runbook, the alerts that link it with their thresholds in
 //! plain words, the feature's dashboard, and the agents that may act on the feature.
 
+use std::collections::HashMap;
+
 use gantry::ast::{Agent, Effect, Feature, Name, Runbook, Slo};
 use gantry::consequences::{DEFAULT_WINDOW, burn_rate_windows, error_budget};
 use gantry::model::Model;
@@ -13,7 +15,7 @@ use crate::grafana::dashboard_uid;
 
 /// Everything `runbook.md.hbs` can show. Absent values are `null`, never missing, so that a
 /// strict template can test them.
-pub fn data(model: &Model, feature: &Feature, runbook: &Runbook) -> Value {
+pub fn data(model: &Model, acting: &Acting, feature: &Feature, runbook: &Runbook) -> Value {
     let page = runbook_page_path(&feature.name.value, &runbook.name.value);
     let links = |name: &Option<Name>| name.as_ref().is_some_and(|n| n.value == runbook.name.value);
     let slos: Vec<Value> = feature
@@ -70,7 +72,7 @@ pub fn data(model: &Model, feature: &Feature, runbook: &Runbook) -> Value {
         "slos": slos,
         "alerts": alerts,
         "linking_agents": linking_agents,
-        "agents": acting_agents(model, &feature.name.value, &page),
+        "agents": acting_agents(acting, &feature.name.value, &page),
     })
 }
 
@@ -141,12 +143,51 @@ fn slo(model: &Model, feature: &Feature, slo: &Slo) -> Value {
     })
 }
 
+/// The agents with a rule on a resource of each feature, in the model's order: found once for
+/// every page, not by looking through every agent for each.
+#[derive(Default)]
+pub struct Acting<'m> {
+    by_feature: HashMap<&'m str, Vec<(&'m Feature, &'m Agent)>>,
+}
+
+impl<'m> Acting<'m> {
+    pub fn new(model: &'m Model) -> Acting<'m> {
+        let mut acting = Acting::default();
+        for owner_feature in &model.features {
+            let home = owner_feature.name.value.as_str();
+            for bot in &owner_feature.agents {
+                let mut features: Vec<&str> = bot
+                    .rules
+                    .iter()
+                    .flat_map(|rule| &rule.resources)
+                    .filter_map(|resource| match &resource.value.target {
+                        Target::One { feature, .. } | Target::All { feature } => {
+                            Some(feature.as_deref().unwrap_or(home))
+                        }
+                        Target::Github { .. } => None,
+                    })
+                    .collect();
+                features.sort_unstable();
+                features.dedup();
+                for feature in features {
+                    acting
+                        .by_feature
+                        .entry(feature)
+                        .or_default()
+                        .push((owner_feature, bot));
+                }
+            }
+        }
+        acting
+    }
+}
+
 /// Every agent, of any feature, with a rule on a resource of `feature`: its page and those
 /// rights.
-fn acting_agents(model: &Model, feature: &str, page: &str) -> Vec<Value> {
+fn acting_agents(acting: &Acting, feature: &str, page: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    for owner_feature in &model.features {
-        for bot in &owner_feature.agents {
+    for (owner_feature, bot) in acting.by_feature.get(feature).into_iter().flatten() {
+        {
             let rights = rights_on(bot, &owner_feature.name.value, feature);
             if rights.is_empty() {
                 continue;
