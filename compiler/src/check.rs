@@ -2,8 +2,9 @@
 //! lower it, merge presets and environment overlays, and resolve references. Pure: files come in
 //! as text; [`check_path`] is the one entry that reads them, through a [`Vfs`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
@@ -78,6 +79,15 @@ impl Checked {
 
 /// Finds the workspace around `path`, reads its files through `vfs` and checks them.
 pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), LoadError> {
+    check_path_cached(vfs, path, &mut ParseCache::default())
+}
+
+/// [`check_path`] with a [`ParseCache`] kept between checks.
+pub fn check_path_cached(
+    vfs: &dyn Vfs,
+    path: &Path,
+    cache: &mut ParseCache,
+) -> Result<(PathBuf, Checked), LoadError> {
     let root = workspace::find_root(vfs, path)?;
     let read = |p: &Path| {
         vfs.read_to_string(p).map_err(|error| LoadError::Io {
@@ -108,14 +118,43 @@ pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), Load
     };
     Ok((
         root,
-        check_workspace(workspace_input, specs, template_folder),
+        check_workspace_cached(cache, workspace_input, specs, template_folder),
     ))
 }
 
 struct Parsed {
     file: FileId,
-    doc: Option<Document>,
+    doc: Option<Arc<Document>>,
 }
+
+/// What one check keeps for the next: each file's syntax tree and schema findings, reused while
+/// the file keeps its text and its place in the workspace. The language server checks again
+/// after every change, and a change is one file's.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: HashMap<String, CachedParse>,
+}
+
+#[derive(Debug)]
+struct CachedParse {
+    file: FileId,
+    text: Arc<str>,
+    doc: Option<Arc<Document>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    /// The parse of `file` if the last check parsed the same text under the same name and id.
+    fn lookup(&self, sources: &SourceMap, file: FileId) -> Option<Parse> {
+        let source = sources.get(file);
+        let hit = self.files.get(&source.name)?;
+        (hit.file == file && *hit.text == *source.text)
+            .then(|| (hit.doc.clone(), hit.diagnostics.clone()))
+    }
+}
+
+/// A file's syntax tree, if it parsed, and what is wrong with it.
+type Parse = (Option<Arc<Document>>, Vec<Diagnostic>);
 
 /// Checks a workspace given as text: `gantry.kdl` and the spec files.
 pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
@@ -124,6 +163,22 @@ pub fn check_files(workspace_file: Input, spec_files: Vec<Input>) -> Checked {
 
 /// Checks a workspace given as text, with what its `templates` folder held.
 pub fn check_workspace(
+    workspace_file: Input,
+    spec_files: Vec<Input>,
+    template_folder: TemplateFolder,
+) -> Checked {
+    check_workspace_cached(
+        &mut ParseCache::default(),
+        workspace_file,
+        spec_files,
+        template_folder,
+    )
+}
+
+/// [`check_workspace`], reusing what `cache` holds from the last check and leaving this one's
+/// parses in it.
+pub fn check_workspace_cached(
+    cache: &mut ParseCache,
     workspace_file: Input,
     spec_files: Vec<Input>,
     template_folder: TemplateFolder,
@@ -157,25 +212,41 @@ pub fn check_workspace(
         .into_iter()
         .map(|input| add(input, &mut diagnostics))
         .collect();
-    let mut take = |(file, within_limits): (FileId, bool),
-                    (doc, found): (Option<Document>, Vec<Diagnostic>)| {
-        diagnostics.extend(found);
-        Parsed {
-            file,
-            doc: doc.filter(|_| within_limits),
+    let parse = |added: (FileId, bool), root: &'static NodeSchema| -> Parse {
+        if !added.1 {
+            return (None, Vec::new());
         }
+        cache.lookup(&sources, added.0).unwrap_or_else(|| {
+            let (doc, found) = parse_source(&sources, added, root);
+            (doc.map(Arc::new), found)
+        })
     };
-    let ws_file = take(
-        ws_added,
-        parse_source(&sources, ws_added, &schema::WORKSPACE_FILE),
-    );
+    let ws_parse = parse(ws_added, &schema::WORKSPACE_FILE);
+    let spec_parses = crate::parallel::map(&specs_added, |added| parse(*added, &schema::SPEC_FILE));
+    let mut kept = HashMap::with_capacity(specs_added.len() + 1);
+    let mut take = |(file, within_limits): (FileId, bool), (doc, found): Parse| {
+        if within_limits {
+            let source = sources.get(file);
+            kept.insert(
+                source.name.clone(),
+                CachedParse {
+                    file,
+                    text: source.text.clone(),
+                    doc: doc.clone(),
+                    diagnostics: found.clone(),
+                },
+            );
+        }
+        diagnostics.extend(found);
+        Parsed { file, doc }
+    };
+    let ws_file = take(ws_added, ws_parse);
     let specs: Vec<Parsed> = specs_added
         .iter()
-        .zip(crate::parallel::map(&specs_added, |added| {
-            parse_source(&sources, *added, &schema::SPEC_FILE)
-        }))
+        .zip(spec_parses)
         .map(|(added, parsed)| take(*added, parsed))
         .collect();
+    cache.files = kept;
 
     let workspace = ws_file
         .doc
@@ -318,7 +389,7 @@ pub fn check_workspace(
     };
     let documents: Vec<&Document> = std::iter::once(&ws_file)
         .chain(&specs)
-        .filter_map(|p| p.doc.as_ref())
+        .filter_map(|p| p.doc.as_deref())
         .collect();
     diagnostics.extend(crate::lint::run(
         &lints,
@@ -603,4 +674,81 @@ fn validate_merged(feature: &Node, diagnostics: &mut Vec<Diagnostic>) {
         &mut found,
     );
     diagnostics.extend(found.into_iter().filter(|d| d.id == "missing-required"));
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    const WORKSPACE: &str = "workspace \"w\" {\n    team \"payments\" { oncall pager=\"pager\"; }\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"\n}\n";
+
+    fn input(name: &str, text: &str) -> Input {
+        Input {
+            name: name.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    fn check(cache: &mut ParseCache, specs: &[(&str, &str)]) -> Checked {
+        let specs = specs.iter().map(|(n, t)| input(n, t)).collect();
+        check_workspace_cached(
+            cache,
+            input(WORKSPACE_FILE, WORKSPACE),
+            specs,
+            TemplateFolder::NotRead,
+        )
+    }
+
+    fn messages(checked: &Checked) -> Vec<String> {
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.primary.span, d.id, d.message))
+            .collect()
+    }
+
+    const SHOP: &str = "feature \"shop\" {\n    owner \"payments\"\n    servce \"api\" { }\n}\n";
+    const BILLING: &str = "feature \"billing\" {\n    owner \"payments\"\n}\n";
+
+    #[test]
+    fn a_cached_check_finds_what_a_fresh_one_finds() {
+        let mut cache = ParseCache::default();
+        let first = check(&mut cache, &[("shop.kdl", SHOP), ("billing.kdl", BILLING)]);
+        let billing_doc = cache.files["billing.kdl"].doc.clone().expect("parsed");
+        assert!(messages(&first).iter().any(|m| m.contains("unknown-node")));
+
+        let fixed = SHOP.replace("servce", "service");
+        let again = check(
+            &mut cache,
+            &[("shop.kdl", &fixed), ("billing.kdl", BILLING)],
+        );
+        let fresh = check(
+            &mut ParseCache::default(),
+            &[("shop.kdl", &fixed), ("billing.kdl", BILLING)],
+        );
+        assert_eq!(messages(&again), messages(&fresh));
+        assert!(!messages(&again).iter().any(|m| m.contains("unknown-node")));
+        let reused = cache.files["billing.kdl"].doc.clone().expect("parsed");
+        assert!(
+            Arc::ptr_eq(&billing_doc, &reused),
+            "the unchanged file is not parsed again"
+        );
+    }
+
+    #[test]
+    fn a_file_that_moves_to_another_id_is_parsed_again() {
+        let mut cache = ParseCache::default();
+        check(&mut cache, &[("shop.kdl", SHOP), ("billing.kdl", BILLING)]);
+        let before = cache.files["billing.kdl"].doc.clone().expect("parsed");
+        // Removing the first spec gives billing.kdl another file id: spans must follow.
+        let after_removal = check(&mut cache, &[("billing.kdl", BILLING)]);
+        let fresh = check(&mut ParseCache::default(), &[("billing.kdl", BILLING)]);
+        assert_eq!(messages(&after_removal), messages(&fresh));
+        let after = cache.files["billing.kdl"].doc.clone().expect("parsed");
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert!(
+            !cache.files.contains_key("shop.kdl"),
+            "a removed file leaves the cache"
+        );
+    }
 }

@@ -37,7 +37,7 @@ pub fn is_stdlib(name: &str) -> bool {
     name.starts_with("<stdlib>/")
 }
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::Diagnostic;
 use crate::schema;
@@ -49,7 +49,7 @@ use crate::validate::validate;
 /// test asserts).
 #[derive(Debug)]
 pub struct ParsedStdlib {
-    pub doc: Option<Document>,
+    pub doc: Option<Arc<Document>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -68,7 +68,7 @@ pub fn parsed() -> &'static [ParsedStdlib] {
                         let mut diagnostics = Vec::new();
                         validate(&doc, &schema::STDLIB_FILE, &mut diagnostics);
                         ParsedStdlib {
-                            doc: Some(doc),
+                            doc: Some(Arc::new(doc)),
                             diagnostics,
                         }
                     }

@@ -1,7 +1,8 @@
 //! Latency of diagnostics as an editor sees it: the time from `didChange` to the
-//! `publishDiagnostics` that answers it, on a generated 2,000-line feature spec and on a
-//! 200-file workspace. Prints p50 and p99, with the server's default debounce and with none
-//! (the check alone). Run with `cargo bench -p gantry-lsp`.
+//! `publishDiagnostics` that answers it, on a generated 2,000-line feature spec, on a 200-file
+//! workspace and on the 10,000-feature synthetic workspace of `gantry-workload`. Prints p50 and
+//! p99, with the server's default debounce and with none (the check alone). Run with
+//! `cargo bench -p gantry-lsp`.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -199,6 +200,32 @@ fn main() {
         .collect();
     let many_lines: usize = specs.iter().map(|(_, t)| t.lines().count()).sum::<usize>();
     let many = write_workspace("many", &specs);
+
+    // A monorepo: the synthetic workspace of `gantry-workload`, a keystroke in one feature.
+    let monorepo_root =
+        std::env::temp_dir().join(format!("gantry-lsp-bench-{}-monorepo", std::process::id()));
+    let _ = std::fs::remove_dir_all(&monorepo_root);
+    let mut monorepo_lines = 0;
+    let monorepo = gantry_bench::workspace(10_000, 1);
+    let edited = monorepo
+        .iter()
+        .find(|f| f.path.ends_with(".kdl") && f.text.contains("max=6"))
+        .map(|f| f.path.clone())
+        .expect("a feature with replicas");
+    for file in &monorepo {
+        let path = monorepo_root.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create a folder");
+        std::fs::write(&path, &file.text).expect("write a spec");
+        monorepo_lines += file.text.lines().count();
+    }
+    let times = measure(&monorepo_root, &edited, Some(0), 10);
+    report(
+        "10,000-feature workspace, no debounce",
+        monorepo_lines,
+        monorepo.len(),
+        &times,
+    );
+    let _ = std::fs::remove_dir_all(&monorepo_root);
 
     for (label, debounce) in [
         ("default debounce", None),

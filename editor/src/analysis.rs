@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gantry::check::{Checked, Input, check_files, check_path};
+use gantry::check::{Checked, Input, ParseCache, check_files, check_path_cached};
 use gantry::source::{FileId, Span};
 use gantry::syntax::{self, Document};
 use gantry::vfs::Vfs;
@@ -27,10 +27,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Checks the workspace around `path` through `vfs`; a file outside any workspace is checked
-    /// on its own.
-    pub fn run(vfs: &dyn Vfs, path: &Path) -> Analysis {
-        match check_path(vfs, path) {
+    /// Checks the workspace around `path` through `vfs`, reusing the parses of the files that
+    /// did not change since the check that filled `cache`; a file outside any workspace is
+    /// checked on its own.
+    pub fn run(vfs: &dyn Vfs, path: &Path, cache: &mut ParseCache) -> Analysis {
+        match check_path_cached(vfs, path, cache) {
             Ok((root, checked)) => Analysis::new(root, checked),
             Err(_) => {
                 let root = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use gantry::check::ParseCache;
 use gantry::schema::ValueKind;
 use gantry::syntax::RawValue;
 use gantry::vfs::Vfs;
@@ -74,6 +75,7 @@ pub fn run(connection: Connection) -> Result<()> {
         overlay: OverlayFs::default(),
         versions: HashMap::new(),
         analyses: BTreeMap::new(),
+        parses: HashMap::new(),
         pending: BTreeSet::new(),
         deadline: None,
         debounce,
@@ -128,6 +130,8 @@ struct Server {
     versions: HashMap<String, i32>,
     /// The last check of each workspace (by root), or of a lone file (by its path).
     analyses: BTreeMap<PathBuf, Analysis>,
+    /// The parses each workspace's next check reuses for the files that did not change.
+    parses: HashMap<PathBuf, ParseCache>,
     /// Workspaces to check again.
     pending: BTreeSet<PathBuf>,
     deadline: Option<Instant>,
@@ -254,7 +258,8 @@ impl Server {
     fn flush(&mut self) -> Result<()> {
         self.deadline = None;
         for key in std::mem::take(&mut self.pending) {
-            let analysis = Analysis::run(&self.overlay, &key);
+            let cache = self.parses.entry(key.clone()).or_default();
+            let analysis = Analysis::run(&self.overlay, &key, cache);
             let files = diagnostics::by_file(&analysis);
             let before = self.published.remove(&key).unwrap_or_default();
             let mut now = HashSet::new();
