@@ -604,7 +604,13 @@ pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex
                 entries: base.entries.clone(),
                 ..overlay.clone()
             };
-            merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
+            // The merge takes the name and span of the node merged over, here `env "…"`: the
+            // result is the feature, and is validated and reported on as one.
+            Node {
+                name: base.name.clone(),
+                span: base.span,
+                ..merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
+            }
         }
         None => base,
     };
