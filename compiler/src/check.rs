@@ -144,6 +144,11 @@ struct CachedParse {
 }
 
 impl ParseCache {
+    /// The syntax tree the last check made of the file named `name`, if it parsed.
+    pub fn document(&self, name: &str) -> Option<&Arc<Document>> {
+        self.files.get(name)?.doc.as_ref()
+    }
+
     /// The parse of `file` if the last check parsed the same text under the same name and id.
     fn lookup(&self, sources: &SourceMap, file: FileId) -> Option<Parse> {
         let source = sources.get(file);

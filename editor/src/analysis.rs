@@ -1,6 +1,6 @@
 //! One check of a workspace as the editor sees it, and what the server answers from it: the
-//! compiler's diagnostics, the syntax trees and the index of names (both built on first use, so
-//! that typing only pays for the check).
+//! compiler's diagnostics, the syntax trees (the check's own, else parsed on first use) and the
+//! index of names (built on first use, so that typing only pays for the check).
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -22,7 +22,9 @@ pub struct Analysis {
     /// The URI of every file of the check (the stdlib's have none).
     uris: BTreeMap<FileId, Uri>,
     lines: BTreeMap<FileId, OnceCell<LineIndex>>,
-    docs: OnceCell<BTreeMap<FileId, Document>>,
+    docs: OnceCell<BTreeMap<FileId, Arc<Document>>>,
+    /// The syntax trees the check made, by file: read from its parse cache.
+    parsed: BTreeMap<FileId, Arc<Document>>,
     index: OnceCell<Index>,
 }
 
@@ -32,7 +34,16 @@ impl Analysis {
     /// checked on its own.
     pub fn run(vfs: &dyn Vfs, path: &Path, cache: &mut ParseCache) -> Analysis {
         match check_path_cached(vfs, path, cache) {
-            Ok((root, checked)) => Analysis::new(root, checked),
+            Ok((root, checked)) => {
+                let mut analysis = Analysis::new(root, checked);
+                let names = &analysis.checked.sources;
+                analysis.parsed = analysis
+                    .uris
+                    .keys()
+                    .filter_map(|id| Some((*id, cache.document(&names.get(*id).name)?.clone())))
+                    .collect();
+                analysis
+            }
             Err(_) => {
                 let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 let name = path
@@ -77,6 +88,7 @@ impl Analysis {
             uris,
             lines,
             docs: OnceCell::new(),
+            parsed: BTreeMap::new(),
             index: OnceCell::new(),
         }
     }
@@ -126,18 +138,22 @@ impl Analysis {
         Some(self.lines(file)?.offset(self.text(file), position))
     }
 
-    /// The syntax tree of every file of the user's that parses.
-    pub fn docs(&self) -> &BTreeMap<FileId, Document> {
+    /// The syntax tree of every file of the user's that parses: the check's own where it kept
+    /// them, else parsed here.
+    pub fn docs(&self) -> &BTreeMap<FileId, Arc<Document>> {
         self.docs.get_or_init(|| {
             self.uris
                 .keys()
-                .filter_map(|id| Some((*id, syntax::parse(*id, self.text(*id)).ok()?)))
+                .filter_map(|id| match self.parsed.get(id) {
+                    Some(doc) => Some((*id, doc.clone())),
+                    None => Some((*id, Arc::new(syntax::parse(*id, self.text(*id)).ok()?))),
+                })
                 .collect()
         })
     }
 
     pub fn doc(&self, file: FileId) -> Option<&Document> {
-        self.docs().get(&file)
+        self.docs().get(&file).map(|doc| &**doc)
     }
 
     pub fn index(&self) -> &Index {
