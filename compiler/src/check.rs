@@ -603,7 +603,7 @@ pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex
             .filter(|c| c.name.value != "env")
             .cloned(),
     );
-    let merged = match overlay {
+    let mut merged = match overlay {
         Some(overlay) => {
             let overlay = Node {
                 entries: base.entries.clone(),
@@ -619,20 +619,21 @@ pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex
         }
         None => base,
     };
-    apply_presets(merged, &schema::FEATURE, presets, 0)
+    apply_presets(&mut merged, &schema::FEATURE, presets, 0);
+    merged
 }
 
 /// Preset bodies may use presets themselves; a cycle stops here.
 const MAX_PRESET_DEPTH: usize = 8;
 
-/// `node` with every `use=` (or `preset=`) below it merged over its preset's body. Works in
-/// place: only preset bodies are copied.
+/// Merges every `use=` (or `preset=`) below `node` over its preset's body, in place: only
+/// preset bodies are copied.
 fn apply_presets(
-    mut node: Node,
+    node: &mut Node,
     schema: &'static NodeSchema,
     presets: &PresetIndex,
     depth: usize,
-) -> Node {
+) {
     for child in &mut node.children {
         let Some(child_schema) = schema.child(&child.name.value) else {
             continue;
@@ -652,26 +653,11 @@ fn apply_presets(
             preset.and_then(|p| p.body.as_ref()),
             depth < MAX_PRESET_DEPTH,
         ) {
-            let body = apply_presets(body.clone(), child_schema.node, presets, depth + 1);
+            let mut body = body.clone();
+            apply_presets(&mut body, child_schema.node, presets, depth + 1);
             *child = merge(&body, child, child_schema.node, merge::Mode::Preset);
         }
-        if !child.children.is_empty() {
-            let taken = std::mem::replace(child, empty_like(child));
-            *child = apply_presets(taken, child_schema.node, presets, depth);
-        }
-    }
-    node
-}
-
-/// A childless stand-in for `node` while its children are rebuilt.
-fn empty_like(node: &Node) -> Node {
-    Node {
-        name: Spanned::new(String::new(), node.span),
-        ty: None,
-        entries: Vec::new(),
-        children: Vec::new(),
-        has_block: false,
-        span: node.span,
+        apply_presets(child, child_schema.node, presets, depth);
     }
 }
 

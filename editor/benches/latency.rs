@@ -8,7 +8,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, Message, Notification, Request, RequestId};
+#[path = "../tests/support/rpc.rs"]
+mod rpc;
+
+use rpc::Rpc;
 use serde_json::{Value, json};
 
 #[global_allocator]
@@ -73,82 +76,13 @@ fn write_workspace(name: &str, files: &[(String, String)]) -> PathBuf {
     root
 }
 
-struct Client {
-    connection: Connection,
-    next_id: i32,
-}
-
-impl Client {
-    fn start(root: &Path, debounce_ms: Option<u64>) -> (Client, std::thread::JoinHandle<()>) {
-        let (server, connection) = Connection::memory();
-        let handle = std::thread::spawn(move || {
-            gantry_lsp::run(server).expect("the server runs");
-        });
-        let mut client = Client {
-            connection,
-            next_id: 0,
-        };
-        let options = debounce_ms.map_or(Value::Null, |ms| json!({ "debounceMs": ms }));
-        let root_uri = gantry_lsp::uri_of(root).expect("uri").as_str().to_string();
-        client.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": options }),
-        );
-        client.notify("initialized", json!({}));
-        (client, handle)
-    }
-
-    fn notify(&self, method: &str, params: Value) {
-        let n = Notification::new(method.to_string(), params);
-        self.connection
-            .sender
-            .send(Message::Notification(n))
-            .expect("send");
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = RequestId::from(self.next_id);
-        let r = Request::new(id.clone(), method.to_string(), params);
-        self.connection
-            .sender
-            .send(Message::Request(r))
-            .expect("send");
-        loop {
-            if let Message::Response(r) = self.connection.receiver.recv().expect("answer")
-                && r.id == id
-            {
-                return r.response_result.unwrap_or(Value::Null);
-            }
-        }
-    }
-
-    /// Waits for the diagnostics of `uri` at `version`.
-    fn wait_for(&self, uri: &str, version: i32) {
-        loop {
-            match self
-                .connection
-                .receiver
-                .recv_timeout(Duration::from_secs(60))
-                .expect("diagnostics")
-            {
-                Message::Notification(n)
-                    if n.method == "textDocument/publishDiagnostics"
-                        && n.params["uri"] == uri
-                        && n.params["version"] == version =>
-                {
-                    return;
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn stop(mut self, handle: std::thread::JoinHandle<()>) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let _ = handle.join();
-    }
+/// Waits for the diagnostics of `uri` at `version`.
+fn wait_for(rpc: &mut Rpc, uri: &str, version: i32) {
+    rpc.notification(|n| {
+        n.method == "textDocument/publishDiagnostics"
+            && n.params["uri"] == uri
+            && n.params["version"] == version
+    });
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -158,7 +92,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Edits `file` `rounds` times and times each answer.
 fn measure(root: &Path, file: &str, debounce_ms: Option<u64>, rounds: usize) -> Vec<Duration> {
-    let (client, handle) = Client::start(root, debounce_ms);
+    let options = debounce_ms.map_or(Value::Null, |ms| json!({ "debounceMs": ms }));
+    let root_uri = gantry_lsp::uri_of(root).expect("uri").as_str().to_string();
+    let mut client = Rpc::start(&root_uri, options);
     let path = root.join(file);
     let uri = gantry_lsp::uri_of(&path).expect("uri").as_str().to_string();
     let text = std::fs::read_to_string(&path).expect("read");
@@ -166,7 +102,7 @@ fn measure(root: &Path, file: &str, debounce_ms: Option<u64>, rounds: usize) -> 
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "kdl", "version": 1, "text": text } }),
     );
-    client.wait_for(&uri, 1);
+    wait_for(&mut client, &uri, 1);
     let mut times = Vec::with_capacity(rounds);
     for round in 0..rounds {
         let version = i32::try_from(round).unwrap_or(0) + 2;
@@ -177,10 +113,10 @@ fn measure(root: &Path, file: &str, debounce_ms: Option<u64>, rounds: usize) -> 
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": edited }] }),
         );
-        client.wait_for(&uri, version);
+        wait_for(&mut client, &uri, version);
         times.push(started.elapsed());
     }
-    client.stop(handle);
+    drop(client);
     times.sort();
     times
 }

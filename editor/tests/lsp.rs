@@ -2,18 +2,15 @@
 //! copy of the checkout example.
 
 use std::path::{Path, PathBuf};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, Message, Notification, Request, RequestId};
+#[path = "support/rpc.rs"]
+mod rpc;
+
+use rpc::Rpc;
 use serde_json::{Value, json};
 
 struct Client {
-    connection: Connection,
-    server: Option<JoinHandle<()>>,
-    next_id: i32,
-    /// Notifications received while waiting for something else.
-    notifications: Vec<Notification>,
+    rpc: Rpc,
     root: PathBuf,
     /// What the client sent for each file it opened.
     texts: std::collections::HashMap<String, String>,
@@ -43,30 +40,11 @@ fn uri(path: &Path) -> String {
 impl Client {
     fn start(name: &str) -> Client {
         let root = workspace(name);
-        let (server, client) = Connection::memory();
-        let handle = std::thread::spawn(move || {
-            gantry_lsp::run(server).expect("the server runs to the end");
-        });
-        let mut client = Client {
-            connection: client,
-            server: Some(handle),
-            next_id: 0,
-            notifications: Vec::new(),
+        Client {
+            rpc: Rpc::start(&uri(&root), json!({ "debounceMs": 0 })),
             root,
             texts: std::collections::HashMap::new(),
-        };
-        let root_uri = uri(&client.root);
-        client.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root_uri,
-                "capabilities": {},
-                "initializationOptions": { "debounceMs": 0 },
-            }),
-        );
-        client.notify("initialized", json!({}));
-        client
+        }
     }
 
     fn path(&self, file: &str) -> PathBuf {
@@ -78,65 +56,23 @@ impl Client {
     }
 
     fn notify(&self, method: &str, params: Value) {
-        let n = Notification::new(method.to_string(), params);
-        self.connection
-            .sender
-            .send(Message::Notification(n))
-            .expect("send");
+        self.rpc.notify(method, params);
     }
 
     fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = RequestId::from(self.next_id);
-        let r = Request::new(id.clone(), method.to_string(), params);
-        self.connection
-            .sender
-            .send(Message::Request(r))
-            .expect("send");
-        loop {
-            match self
-                .connection
-                .receiver
-                .recv_timeout(Duration::from_secs(30))
-                .expect("an answer")
-            {
-                Message::Response(response) if response.id == id => {
-                    match response.response_result {
-                        Ok(value) => return value,
-                        Err(e) => panic!("{method}: {e:?}"),
-                    }
-                }
-                Message::Notification(n) => self.notifications.push(n),
-                _ => {}
-            }
-        }
+        self.rpc.request(method, params)
     }
 
     /// The next diagnostics published for a file.
     fn diagnostics(&mut self, file: &str) -> Vec<Value> {
         let wanted = uri(&self.path(file));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(i) = self.notifications.iter().position(|n| {
-                n.method == "textDocument/publishDiagnostics" && n.params["uri"] == wanted.as_str()
-            }) {
-                let n = self.notifications.remove(i);
-                return n.params["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self
-                .connection
-                .receiver
-                .recv_timeout(left)
-                .expect("diagnostics")
-            {
-                Message::Notification(n) => self.notifications.push(n),
-                other => panic!("unexpected {other:?}"),
-            }
-        }
+        let n = self.rpc.notification(|n| {
+            n.method == "textDocument/publishDiagnostics" && n.params["uri"] == wanted.as_str()
+        });
+        n.params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn open(&mut self, file: &str, text: &str) {
@@ -182,28 +118,6 @@ impl Client {
             .get(file)
             .cloned()
             .unwrap_or_else(|| self.text(file))
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        self.next_id += 1;
-        let id = RequestId::from(self.next_id);
-        let _ = self.connection.sender.send(Message::Request(Request::new(
-            id,
-            "shutdown".into(),
-            Value::Null,
-        )));
-        let _ = self
-            .connection
-            .sender
-            .send(Message::Notification(Notification::new(
-                "exit".into(),
-                Value::Null,
-            )));
-        if let Some(handle) = self.server.take() {
-            let _ = handle.join();
-        }
     }
 }
 
@@ -579,38 +493,15 @@ fn rename_updates_every_reference() {
     );
 
     // Names stay valid.
-    let id = {
-        client.next_id += 1;
-        client.next_id
-    };
     let text = client.text("checkout.kdl");
     let offset = text.find("runbook \"checkout-latency\"").unwrap_or(0) + 10;
     let line = text[..offset].matches('\n').count();
     let character = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let request = Request::new(
-        RequestId::from(id),
-        "textDocument/rename".into(),
+    let answer = client.rpc.call(
+        "textDocument/rename",
         json!({ "textDocument": { "uri": uri(&client.path("checkout.kdl")) }, "position": { "line": line, "character": character }, "newName": "Not A Name" }),
     );
-    client
-        .connection
-        .sender
-        .send(Message::Request(request))
-        .expect("send");
-    loop {
-        if let Message::Response(r) = client
-            .connection
-            .receiver
-            .recv_timeout(Duration::from_secs(30))
-            .expect("answer")
-        {
-            assert!(
-                r.response_result
-                    .is_err_and(|e| e.message.contains("not a valid name"))
-            );
-            break;
-        }
-    }
+    assert!(answer.is_err_and(|e| e.message.contains("not a valid name")));
 }
 
 #[test]

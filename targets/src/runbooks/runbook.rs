@@ -185,24 +185,22 @@ impl<'m> Acting<'m> {
 /// Every agent, of any feature, with a rule on a resource of `feature`: its page and those
 /// rights.
 fn acting_agents(acting: &Acting, feature: &str, page: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for (owner_feature, bot) in acting.by_feature.get(feature).into_iter().flatten() {
-        {
+    let agents = acting.by_feature.get(feature).into_iter().flatten();
+    agents
+        .filter_map(|(owner_feature, bot)| {
             let rights = rights_on(bot, &owner_feature.name.value, feature);
-            if rights.is_empty() {
-                continue;
-            }
-            out.push(json!({
-                "feature": owner_feature.name.value,
-                "name": bot.name.value,
-                "owner": bot.owner.as_ref().or(owner_feature.owner.as_ref()).map(|o| &o.value),
-                "purpose": bot.purpose.as_ref().map(|p| &p.value),
-                "page": relative(page, &agent_alert_page_path(owner_feature, bot)),
-                "rights": rights,
-            }));
-        }
-    }
-    out
+            (!rights.is_empty()).then(|| {
+                json!({
+                    "feature": owner_feature.name.value,
+                    "name": bot.name.value,
+                    "owner": bot.owner.as_ref().or(owner_feature.owner.as_ref()).map(|o| &o.value),
+                    "purpose": bot.purpose.as_ref().map(|p| &p.value),
+                    "page": relative(page, &agent_alert_page_path(owner_feature, bot)),
+                    "rights": rights,
+                })
+            })
+        })
+        .collect()
 }
 
 /// The rules of `bot` (of feature `home`) on resources of feature `feature`, each resource
