@@ -7,6 +7,7 @@ mod slo_objective_unrealistic;
 mod slo_window_too_short;
 mod unused_runbook;
 
+use crate::ast::{Agent, AgentSlo, Feature};
 use crate::lint::Rule;
 
 pub static RULES: &[&Rule] = &[
@@ -17,3 +18,14 @@ pub static RULES: &[&Rule] = &[
     &rollback_trigger_without_telemetry::ROLLBACK_TRIGGER_WITHOUT_TELEMETRY,
     &unused_runbook::UNUSED_RUNBOOK,
 ];
+
+/// Every task-success SLO of a feature's agents, with its agent.
+fn task_success_slos(feature: &Feature) -> impl Iterator<Item = (&Agent, &AgentSlo)> {
+    feature.agents.iter().flat_map(|agent| {
+        agent
+            .slos
+            .iter()
+            .filter(|s| s.kind.value == "task-success")
+            .map(move |s| (agent, s))
+    })
+}

@@ -75,23 +75,17 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 events: "requests",
             })
         });
-        let agents = feature.agents.iter().flat_map(|agent| {
-            agent
-                .slos
-                .iter()
-                .filter(|s| s.kind.value == "task-success")
-                .filter_map(move |s| {
-                    Some(Objective {
-                        kind: "agent",
-                        noun: "agent",
-                        name: &agent.name,
-                        what: format!("the task-success SLO of agent `{}`", agent.name.value),
-                        value: s.objective.as_ref()?,
-                        window: s.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value),
-                        preset: agent.preset.as_ref(),
-                        events: "runs",
-                    })
-                })
+        let agents = super::task_success_slos(feature).filter_map(|(agent, s)| {
+            Some(Objective {
+                kind: "agent",
+                noun: "agent",
+                name: &agent.name,
+                what: format!("the task-success SLO of agent `{}`", agent.name.value),
+                value: s.objective.as_ref()?,
+                window: s.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value),
+                preset: agent.preset.as_ref(),
+                events: "runs",
+            })
         });
         for objective in slos.chain(agents) {
             if let Some(finding) = judge(cx, feature, &objective) {

@@ -63,21 +63,15 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 preset: slo.preset.as_ref(),
             })
         });
-        let agents = feature.agents.iter().flat_map(|agent| {
-            agent
-                .slos
-                .iter()
-                .filter(|s| s.kind.value == "task-success")
-                .filter_map(move |s| {
-                    Some(Window {
-                        kind: "agent",
-                        noun: "agent",
-                        name: &agent.name,
-                        what: format!("the task-success SLO of agent `{}`", agent.name.value),
-                        value: s.window.as_ref()?,
-                        preset: agent.preset.as_ref(),
-                    })
-                })
+        let agents = super::task_success_slos(feature).filter_map(|(agent, s)| {
+            Some(Window {
+                kind: "agent",
+                noun: "agent",
+                name: &agent.name,
+                what: format!("the task-success SLO of agent `{}`", agent.name.value),
+                value: s.window.as_ref()?,
+                preset: agent.preset.as_ref(),
+            })
         });
         for window in slos.chain(agents) {
             if window.value.value < SHORTEST {
