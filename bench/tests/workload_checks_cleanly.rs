@@ -33,7 +33,7 @@ fn a_generated_workspace_builds_every_target() {
     for environment in &checked.environments {
         let model = gantry::model::Model::of(&checked, &environment.name).expect("a model");
         for (target, emit) in gantry_targets::all() {
-            if let Err(found) = emit(&model) {
+            if let Err(found) = emit.collect(&model) {
                 let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
                 panic!("{target} in {}: {messages:#?}", environment.name);
             }

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::diagnostics::Diagnostic;
+use crate::model::Model;
 use crate::source::Span;
 
 /// The content of an artifact.
@@ -26,4 +28,38 @@ pub struct Artifact {
     pub sources: Vec<String>,
     /// The spec node that caused it, for diagnostics found while emitting.
     pub origin: Option<Span>,
+}
+
+/// Where a streamed target hands each artifact.
+pub type Sink<'a> = &'a mut dyn FnMut(Artifact);
+
+/// A target's entry point. Diagnostics found while emitting point at the spec span that caused
+/// them.
+#[derive(Clone, Copy)]
+pub enum Emit {
+    /// A target of a few files made from the whole model.
+    Whole(fn(&Model) -> Result<Vec<Artifact>, Vec<Diagnostic>>),
+    /// A target of files per feature: it hands each artifact out as soon as it is made, so that a
+    /// build writes it and lets it go. On an error, what it handed out is to be discarded.
+    Streamed(fn(&Model, Sink<'_>) -> Result<(), Vec<Diagnostic>>),
+}
+
+impl Emit {
+    /// Runs the target, handing every artifact to `out`.
+    pub fn run(self, model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
+        match self {
+            Emit::Whole(emit) => {
+                emit(model)?.into_iter().for_each(out);
+                Ok(())
+            }
+            Emit::Streamed(emit) => emit(model, out),
+        }
+    }
+
+    /// Every artifact the target emits, in order.
+    pub fn collect(self, model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+        let mut artifacts = Vec::new();
+        self.run(model, &mut |artifact| artifacts.push(artifact))?;
+        Ok(artifacts)
+    }
 }

@@ -376,7 +376,7 @@ fuzz_target!(|spec: Spec| {
         let model = Model::of(&checked, &environment.name).expect("a model without errors");
         for (target, emit) in gantry_targets::all() {
             // A target may refuse the model with diagnostics; it must not panic.
-            let Ok(artifacts) = emit(&model) else {
+            let Ok(artifacts) = emit.collect(&model) else {
                 return;
             };
             emitted.push(Emitted {

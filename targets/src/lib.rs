@@ -15,24 +15,18 @@ mod promql;
 pub mod runbooks;
 pub mod terraform;
 
-use gantry::artifact::Artifact;
-use gantry::diagnostics::Diagnostic;
-use gantry::model::Model;
-
-/// A target's entry point. Diagnostics found while emitting point at the spec span that caused
-/// them.
-pub type Emit = fn(&Model) -> Result<Vec<Artifact>, Vec<Diagnostic>>;
+pub use gantry::artifact::Emit;
 
 /// The targets gantry knows, by name, in the order they are built.
 pub fn all() -> Vec<(&'static str, Emit)> {
     vec![
-        ("kubernetes", kubernetes::emit),
-        ("runbooks", runbooks::emit),
-        ("prometheus", prometheus::emit),
-        ("alertmanager", alertmanager::emit),
-        ("grafana", grafana::emit),
-        ("policy", policy::emit),
-        ("agents", agents::emit),
-        ("terraform", terraform::emit),
+        ("kubernetes", Emit::Streamed(kubernetes::stream)),
+        ("runbooks", Emit::Whole(runbooks::emit)),
+        ("prometheus", Emit::Streamed(prometheus::stream)),
+        ("alertmanager", Emit::Whole(alertmanager::emit)),
+        ("grafana", Emit::Streamed(grafana::stream)),
+        ("policy", Emit::Whole(policy::emit)),
+        ("agents", Emit::Whole(agents::emit)),
+        ("terraform", Emit::Streamed(terraform::stream)),
     ]
 }

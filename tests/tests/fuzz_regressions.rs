@@ -52,7 +52,7 @@ fn check_and_build(text: &str) {
             continue;
         };
         for (target, emit) in gantry_targets::all() {
-            if let Ok(artifacts) = emit(&model) {
+            if let Ok(artifacts) = emit.collect(&model) {
                 emitted.push(Emitted {
                     environment: environment.name.clone(),
                     target: target.to_string(),

@@ -169,8 +169,9 @@ fn build(text: &str) -> BTreeMap<String, String> {
     for environment in &checked.environments {
         let model = Model::of(&checked, &environment.name).expect("a model");
         for (target, emit) in gantry_targets::all() {
-            let artifacts =
-                emit(&model).unwrap_or_else(|d| panic!("{target} fails on {text:?}: {d:#?}"));
+            let artifacts = emit
+                .collect(&model)
+                .unwrap_or_else(|d| panic!("{target} fails on {text:?}: {d:#?}"));
             emitted.push(Emitted {
                 environment: environment.name.clone(),
                 target: target.to_string(),

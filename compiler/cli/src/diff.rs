@@ -199,7 +199,6 @@ fn targets(checked: &Checked) -> Vec<(&'static str, diff::Emit)> {
         .unwrap_or_default();
     all.into_iter()
         .filter(|(name, _)| declared.is_empty() || declared.contains(name))
-        .map(|(name, emit)| (name, emit as diff::Emit))
         .collect()
 }
 

@@ -105,7 +105,7 @@ fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
             continue;
         };
         for (_, emit) in gantry_targets::all() {
-            if let Err(diagnostics) = emit(&model) {
+            if let Err(diagnostics) = emit.collect(&model) {
                 // Every environment reports the same problem of the new file: once is enough.
                 for d in diagnostics.iter().filter(in_new_file) {
                     if !added.contains(d) {

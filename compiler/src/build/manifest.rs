@@ -10,15 +10,23 @@ use super::Tree;
 
 pub const MANIFEST: &str = "manifest.json";
 
-/// The manifest of a tree that does not hold one yet.
-pub fn render_manifest(tree: &Tree) -> String {
-    let files: Vec<Value> = tree
-        .files
-        .iter()
-        .map(|(path, file)| {
+/// One file as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: String,
+    /// Lowercase hex, as [`sha256_hex`] gives it.
+    pub sha256: String,
+    pub sources: Vec<String>,
+}
+
+/// The manifest of the files listed, in the order given (the writers give them sorted by path).
+pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> String {
+    let files: Vec<Value> = files
+        .into_iter()
+        .map(|file| {
             json!({
-                "path": path,
-                "sha256": hex(&Sha256::digest(&file.bytes)),
+                "path": file.path,
+                "sha256": file.sha256,
                 "sources": file.sources,
             })
         })
@@ -30,6 +38,20 @@ pub fn render_manifest(tree: &Tree) -> String {
     });
     // Rendering a `json!` value cannot fail; an empty object is the safe answer if it did.
     super::render_json(&manifest).unwrap_or_else(|_| "{}\n".to_string())
+}
+
+/// The manifest of a tree that does not hold one yet.
+pub fn tree_manifest(tree: &Tree) -> String {
+    let listed: Vec<Listed> = tree
+        .files
+        .iter()
+        .map(|(path, file)| Listed {
+            path: path.clone(),
+            sha256: sha256_hex(&file.bytes),
+            sources: file.sources.clone(),
+        })
+        .collect();
+    render_manifest(&listed)
 }
 
 /// The files a manifest lists, each with its spec sources; `None` when the text is not a gantry
@@ -54,6 +76,13 @@ pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
     Some(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The sha256 of a file's bytes in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }

@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
 pub use format::{header, render_json, render_yaml};
-pub use manifest::{MANIFEST, read_manifest, render_manifest};
+pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest, sha256_hex};
 pub use paths::path_error;
 
 /// What one target emitted for one environment.
@@ -43,7 +43,7 @@ impl Tree {
     /// adds the files it keeps from the previous build first, so the manifest lists them too.
     pub fn with_manifest(mut self) -> Tree {
         self.files.remove(MANIFEST);
-        let manifest = render_manifest(&self);
+        let manifest = manifest::tree_manifest(&self);
         self.files.insert(
             MANIFEST.to_string(),
             File {
@@ -61,80 +61,30 @@ impl Tree {
 /// result.
 pub fn render(emitted: &[Emitted], fallback: Span) -> Result<Tree, Vec<Diagnostic>> {
     // Serializing is most of the work: each target's artifacts are rendered on a core of its own.
-    assemble(crate::parallel::map_jobs(emitted, serialize), fallback)
-}
-
-/// One target's artifacts for one environment, serialized: the values are no longer needed.
-#[derive(Debug)]
-pub struct Serialized {
-    files: Vec<SerializedFile>,
-}
-
-#[derive(Debug)]
-struct SerializedFile {
-    path: String,
-    origin: Option<Span>,
-    sources: Vec<String>,
-    bytes: Result<Vec<u8>, String>,
-}
-
-/// Serializes what one target emitted for one environment (see [`assemble`]).
-pub fn serialize(emitted: &Emitted) -> Serialized {
-    Serialized {
-        files: emitted
-            .artifacts
-            .iter()
-            .map(|artifact| SerializedFile {
-                path: format!(
-                    "{}/{}/{}",
-                    emitted.environment, emitted.target, artifact.path
-                ),
-                origin: artifact.origin,
-                sources: artifact.sources.clone(),
-                bytes: format::render(artifact),
-            })
-            .collect(),
-    }
-}
-
-/// The tree of serialized artifacts, as [`render`] makes it.
-pub fn assemble(
-    serialized: impl IntoIterator<Item = Serialized>,
-    fallback: Span,
-) -> Result<Tree, Vec<Diagnostic>> {
+    let rendered = crate::parallel::map_jobs(emitted, |emitted| {
+        let mut files = Vec::with_capacity(emitted.artifacts.len());
+        let mut errors = Vec::new();
+        for artifact in &emitted.artifacts {
+            match render_artifact(&emitted.environment, &emitted.target, artifact, fallback) {
+                Ok(file) => files.push(file),
+                Err(d) => errors.push(d),
+            }
+        }
+        (files, errors)
+    });
     let mut tree = Tree::default();
     let mut diagnostics = Vec::new();
-    for file in serialized.into_iter().flat_map(|s| s.files) {
-        let span = file.origin.unwrap_or(fallback);
-        if let Some(d) = path_error(&file.path, span) {
-            diagnostics.push(d);
-            continue;
-        }
-        match file.bytes {
-            Ok(bytes) => {
-                let path = file.path;
-                let rendered = File {
-                    bytes,
-                    sources: file.sources,
-                };
-                match tree.files.entry(path) {
-                    std::collections::btree_map::Entry::Occupied(taken) => {
-                        diagnostics.push(Diagnostic::error(
-                            "duplicate-name",
-                            span,
-                            format!("two artifacts would be written to `{}`", taken.key()),
-                        ));
-                    }
-                    std::collections::btree_map::Entry::Vacant(free) => {
-                        free.insert(rendered);
-                    }
+    for (files, errors) in rendered {
+        diagnostics.extend(errors);
+        for file in files {
+            match tree.files.entry(file.path) {
+                std::collections::btree_map::Entry::Occupied(taken) => {
+                    diagnostics.push(duplicate_path(taken.key(), file.span));
+                }
+                std::collections::btree_map::Entry::Vacant(free) => {
+                    free.insert(file.file);
                 }
             }
-            Err(message) => diagnostics.push(Diagnostic::error(
-                "invalid-value",
-                span,
-                format!("cannot serialize `{}`: {message}", file.path),
-            )),
         }
     }
     if diagnostics.is_empty() {
@@ -142,6 +92,59 @@ pub fn assemble(
     } else {
         Err(diagnostics)
     }
+}
+
+/// One artifact rendered to bytes, at its path in the output tree.
+#[derive(Debug)]
+pub struct Rendered {
+    /// `ENV/TARGET/PATH`, checked by [`path_error`].
+    pub path: String,
+    pub file: File,
+    /// Where a diagnostic about the file points.
+    pub span: Span,
+}
+
+/// Renders one artifact of `target` for `environment`: its path is checked before anything else,
+/// so that a writer never sees a path that leaves the output folder. `fallback` is the span
+/// reported for an artifact without an origin.
+// An artifact that cannot be written is rare and reported once: boxing the diagnostic would buy
+// nothing measurable.
+#[allow(clippy::result_large_err)]
+pub fn render_artifact(
+    environment: &str,
+    target: &str,
+    artifact: &Artifact,
+    fallback: Span,
+) -> Result<Rendered, Diagnostic> {
+    let path = format!("{environment}/{target}/{}", artifact.path);
+    let span = artifact.origin.unwrap_or(fallback);
+    if let Some(d) = path_error(&path, span) {
+        return Err(d);
+    }
+    match format::render(artifact) {
+        Ok(bytes) => Ok(Rendered {
+            path,
+            file: File {
+                bytes,
+                sources: artifact.sources.clone(),
+            },
+            span,
+        }),
+        Err(message) => Err(Diagnostic::error(
+            "invalid-value",
+            span,
+            format!("cannot serialize `{path}`: {message}"),
+        )),
+    }
+}
+
+/// The error for a second artifact at a path that another one already took.
+pub fn duplicate_path(path: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-name",
+        span,
+        format!("two artifacts would be written to `{path}`"),
+    )
 }
 
 #[cfg(test)]

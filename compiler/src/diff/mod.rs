@@ -31,8 +31,7 @@ pub use objects::{Object, Objects, parse_file, split};
 pub use redact::is_secret_key;
 pub use verdict::{Gate, Requirement, Verdict};
 
-/// A target's entry point, as `gantry_targets` gives it.
-pub type Emit = fn(&Model) -> Result<Vec<Artifact>, Vec<Diagnostic>>;
+pub use crate::artifact::Emit;
 
 /// One side of the comparison: a checked workspace and the targets it declares.
 pub struct Revision<'a> {
@@ -317,20 +316,18 @@ fn build(
     let is_feature = |name: &str| features.contains(name);
     let mut errors = Vec::new();
     for (target, emit) in targets {
-        match emit(model) {
-            Ok(artifacts) => {
-                for artifact in artifacts {
-                    split(
-                        model.environment,
-                        target,
-                        &artifact.path,
-                        &artifact.content,
-                        &is_feature,
-                        &mut out,
-                    );
-                }
-            }
-            Err(found) => errors.extend(found.into_iter().filter(Diagnostic::is_error)),
+        let emitted = emit.run(model, &mut |artifact| {
+            split(
+                model.environment,
+                target,
+                &artifact.path,
+                &artifact.content,
+                &is_feature,
+                &mut out,
+            );
+        });
+        if let Err(found) = emitted {
+            errors.extend(found.into_iter().filter(Diagnostic::is_error));
         }
     }
     if errors.is_empty() {

@@ -55,18 +55,22 @@ pub fn dashboard_path(feature: &str) -> String {
     format!("{feature}/dashboard.json")
 }
 
-/// The grafana target's entry point.
+/// Every artifact of the grafana target.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    Ok(model
-        .features
-        .iter()
-        .map(|feature| Artifact {
+    crate::Emit::Streamed(stream).collect(model)
+}
+
+/// The grafana target's entry point: a dashboard per feature.
+pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+    for feature in &model.features {
+        out(Artifact {
             path: dashboard_path(&feature.name.value),
             content: Content::Json(dashboard(model, feature)),
             sources: vec![model.file_name(feature).to_string()],
             origin: Some(feature.name.span),
-        })
-        .collect())
+        });
+    }
+    Ok(())
 }
 
 fn dashboard(model: &Model, feature: &Feature) -> Value {
@@ -91,7 +95,7 @@ fn dashboard(model: &Model, feature: &Feature) -> Value {
         || format!("Feature {name}: its SLOs, rollouts and agents."),
         |d| d.value.clone(),
     );
-    json!({
+    let mut dashboard = json!({
         "id": null,
         "uid": dashboard_uid(name),
         "title": format!("{name} ({})", model.environment),
@@ -119,8 +123,10 @@ fn dashboard(model: &Model, feature: &Feature) -> Value {
             "includeAll": false,
             "multi": false,
         }]},
-        "panels": grid.into_panels(),
-    })
+    });
+    // Moved in: `json!` would copy the panels by serializing them.
+    dashboard["panels"] = Value::Array(grid.into_panels());
+    dashboard
 }
 
 #[cfg(test)]

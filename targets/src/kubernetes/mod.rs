@@ -31,9 +31,16 @@ use gantry::model::Model;
 use output::Output;
 use plan::ServicePlan;
 
-/// The kubernetes target's entry point.
+/// Every object of the kubernetes target, in the order of their files.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    let mut out = Output::default();
+    let mut artifacts = crate::Emit::Streamed(stream).collect(model)?;
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(artifacts)
+}
+
+/// The kubernetes target's entry point: a file per object, feature after feature.
+pub fn stream(model: &Model, sink: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+    let mut out = Output::new(sink);
     for feature in &model.features {
         emit_feature(model, feature, &mut out);
     }

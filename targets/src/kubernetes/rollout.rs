@@ -61,12 +61,11 @@ pub fn workload(plan: &ServicePlan, template: Value, out: &mut Output) -> Option
     {
         metadata["annotations"] = annotations;
     }
-    Some(json!({
-        "apiVersion": api_version,
-        "kind": kind,
-        "metadata": metadata,
-        "spec": spec,
-    }))
+    let mut object = json!({ "apiVersion": api_version, "kind": kind });
+    // Moved in: `json!` would copy the pod template by serializing it.
+    object["metadata"] = metadata;
+    object["spec"] = Value::Object(spec);
+    Some(object)
 }
 
 fn service_name(plan: &ServicePlan, role: ServiceRole) -> String {

@@ -25,8 +25,7 @@ pub fn pod_template(plan: &ServicePlan, out: &mut Output) -> Value {
     if let Some(annotations) = super::monitoring::scrape_annotations(plan) {
         metadata["annotations"] = annotations;
     }
-    json!({
-        "metadata": metadata,
+    let mut template = json!({
         "spec": {
             "serviceAccountName": plan.name,
             "automountServiceAccountToken": false,
@@ -37,10 +36,13 @@ pub fn pod_template(plan: &ServicePlan, out: &mut Output) -> Value {
                 "fsGroup": RUN_AS,
                 "seccompProfile": { "type": "RuntimeDefault" },
             },
-            "containers": containers(plan, out),
             "volumes": volumes(plan),
         },
-    })
+    });
+    // Moved in: `json!` would copy them by serializing them.
+    template["metadata"] = metadata;
+    template["spec"]["containers"] = containers(plan, out);
+    template
 }
 
 /// The app's container, and the flagd sidecar when the feature has flags to serve.

@@ -80,9 +80,14 @@ pub fn rule_groups(
     Ok((!rules.groups.is_empty()).then_some(rules.groups))
 }
 
-/// The prometheus target's entry point.
+/// Every artifact of the prometheus target.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    let mut artifacts = Vec::new();
+    crate::Emit::Streamed(stream).collect(model)
+}
+
+/// The prometheus target's entry point: per feature, its rules file and the promtool tests that
+/// prove them.
+pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for feature in &model.features {
         let rules = match feature_rules(model, feature) {
@@ -97,14 +102,17 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         }
         let source = model.file_name(feature).to_string();
         let name = &feature.name.value;
-        artifacts.push(Artifact {
+        out(Artifact {
             path: format!("{name}/{RULES_FILE}"),
-            content: Content::Yaml(vec![serde_json::json!({ "groups": rules.groups })]),
+            content: Content::Yaml(vec![Value::Object(serde_json::Map::from_iter([(
+                "groups".to_string(),
+                Value::Array(rules.groups),
+            )]))]),
             sources: vec![source.clone()],
             origin: Some(feature.name.span),
         });
         for (file, tests) in tests::files(rules.tests) {
-            artifacts.push(Artifact {
+            out(Artifact {
                 path: format!("{name}/{file}"),
                 content: Content::Yaml(vec![tests]),
                 sources: vec![source.clone()],
@@ -113,7 +121,7 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(artifacts)
+        Ok(())
     } else {
         Err(errors)
     }

@@ -69,11 +69,12 @@ pub fn files(tests: Vec<TimedTest>) -> Vec<(String, Value)> {
             } else {
                 format!("slo-rules.every-{step}.test.yaml")
             };
-            let file = json!({
+            let mut file = json!({
                 "rule_files": [RULES_FILE],
                 "evaluation_interval": step.to_string(),
-                "tests": tests,
             });
+            // Moved in: `json!` would copy the tests by serializing them.
+            file["tests"] = Value::Array(tests);
             (name, file)
         })
         .collect()

@@ -50,20 +50,24 @@ fn region(model: &Model) -> Option<String> {
 }
 
 /// The terraform target's entry point.
-pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-    let mut artifacts = Vec::new();
+pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     for feature in &model.features {
         match feature_module(model, feature) {
-            Ok(files) => artifacts.extend(files),
+            Ok(files) => files.into_iter().for_each(&mut *out),
             Err(found) => diagnostics.extend(found),
         }
     }
     if diagnostics.is_empty() {
-        Ok(artifacts)
+        Ok(())
     } else {
         Err(diagnostics)
     }
+}
+
+/// Every artifact of the terraform target.
+pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    crate::Emit::Streamed(stream).collect(model)
 }
 
 fn feature_module(model: &Model, feature: &Feature) -> Result<Vec<Artifact>, Vec<Diagnostic>> {

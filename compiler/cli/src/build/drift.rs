@@ -3,56 +3,40 @@
 //! Writes nothing.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use similar::TextDiff;
 
-use super::plan::Plan;
+use super::sink::Finished;
 use crate::exit;
 
-pub fn run(output: &Path, shown: &str, plan: &Plan) -> u8 {
+pub fn run(shown: &str, finished: &Finished) -> u8 {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let mut drifted = 0;
-    for (path, file) in &plan.tree.files {
-        let on_disk = std::fs::read(output.join(path)).ok();
-        if on_disk.as_deref() == Some(file.bytes.as_slice()) {
-            continue;
-        }
-        drifted += 1;
-        let old = on_disk.as_deref().map(String::from_utf8_lossy);
-        let what = if old.is_some() {
-            "differs"
-        } else {
-            "is missing"
+    for drift in &finished.drifted {
+        let path = &drift.path;
+        let what = match (&drift.old, &drift.new) {
+            (None, _) => "is missing",
+            // A file the last build generated that this one would not: the build would delete it.
+            (Some(_), None) => "is no longer generated",
+            (Some(_), Some(_)) => "differs",
         };
         println!("{shown}/{path} {what}");
-        print_diff(
-            &format!("{shown}/{path}"),
-            old.as_deref().unwrap_or(""),
-            &String::from_utf8_lossy(&file.bytes),
-            color,
-        );
-    }
-    // A file the last build generated that this one would not: the build would delete it.
-    for path in plan.previous.keys() {
-        if plan.tree.files.contains_key(path) {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(output.join(path)) else {
-            continue;
+        let text = |bytes: &Option<Vec<u8>>| {
+            bytes
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default()
         };
-        drifted += 1;
-        println!("{shown}/{path} is no longer generated");
         print_diff(
             &format!("{shown}/{path}"),
-            &String::from_utf8_lossy(&bytes),
-            "",
+            &text(&drift.old),
+            &text(&drift.new),
             color,
         );
     }
+    let drifted = finished.drifted.len();
     if drifted == 0 {
-        eprintln!("{shown}/ is up to date ({} files)", plan.tree.files.len());
+        eprintln!("{shown}/ is up to date ({} files)", finished.files);
         exit::OK
     } else {
         eprintln!(
