@@ -258,7 +258,10 @@ impl Server {
     fn flush(&mut self) -> Result<()> {
         self.deadline = None;
         for key in std::mem::take(&mut self.pending) {
-            let cache = self.parses.entry(key.clone()).or_default();
+            let cache = self
+                .parses
+                .entry(key.clone())
+                .or_insert_with(ParseCache::keeping_lowerings);
             let analysis = Analysis::run(&self.overlay, &key, cache);
             let files = diagnostics::by_file(&analysis);
             let before = self.published.remove(&key).unwrap_or_default();
@@ -284,7 +287,11 @@ impl Server {
                 }
             }
             self.published.insert(key.clone(), now);
-            self.analyses.insert(key, analysis);
+            if let Some(old) = self.analyses.insert(key, analysis) {
+                // Freeing a large workspace's trees and model takes a while: not on the path of
+                // the next answer.
+                std::thread::spawn(move || drop(old));
+            }
         }
         Ok(())
     }

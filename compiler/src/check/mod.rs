@@ -10,7 +10,6 @@ use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
 use crate::feature_index::FeatureIndex;
 use crate::graph::Graph;
-use crate::merge::{self, merge};
 use crate::resolve::{PresetIndex, Resolver};
 use crate::risk::RiskTable;
 use crate::schema::{self, NodeSchema};
@@ -21,6 +20,10 @@ use crate::validate::validate_source;
 use crate::vfs::Vfs;
 use crate::workspace::{self, Layout, LoadError, WORKSPACE_FILE};
 use crate::{limits, stdlib, suggest};
+
+mod lowering;
+
+pub use lowering::merged_feature;
 
 /// The environment of a workspace that declares none.
 pub const DEFAULT_ENVIRONMENT: &str = "default";
@@ -133,6 +136,8 @@ struct Parsed {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<String, CachedParse>,
+    /// The lowered features per file, when kept (see [`ParseCache::keeping_lowerings`]).
+    lowerings: Option<lowering::Cache>,
 }
 
 #[derive(Debug)]
@@ -144,6 +149,16 @@ struct CachedParse {
 }
 
 impl ParseCache {
+    /// A cache that also keeps each file's lowered features, for a checker that runs again and
+    /// again (the language server): a check then lowers only the files that changed, unless a
+    /// preset or the environments changed. It costs a copy of every feature.
+    pub fn keeping_lowerings() -> ParseCache {
+        ParseCache {
+            files: HashMap::new(),
+            lowerings: Some(lowering::Cache::default()),
+        }
+    }
+
     /// The syntax tree the last check made of the file named `name`, if it parsed.
     pub fn document(&self, name: &str) -> Option<&Arc<Document>> {
         self.files.get(name)?.doc.as_ref()
@@ -291,18 +306,24 @@ pub fn check_workspace_cached(
             templates: BTreeMap::new(),
         };
     }
-    let features: Vec<Feature> = feature_nodes
-        .iter()
-        .filter_map(|(file, node)| ast::lower_feature(node, *file))
-        .collect();
-    report_duplicate_features(&features, &mut diagnostics);
-
     let environment_names: Vec<String> = match &workspace {
         Some(ws) if !ws.environments.is_empty() => {
             ws.environments.iter().map(|e| e.value.clone()).collect()
         }
         _ => vec![DEFAULT_ENVIRONMENT.to_string()],
     };
+    let (features, by_environment) = lower_features(
+        cache,
+        &sources,
+        &stdlib,
+        &ws_file,
+        &specs,
+        &presets,
+        &environment_names,
+        &mut diagnostics,
+    );
+    report_duplicate_features(&features, &mut diagnostics);
+
     // Without a readable gantry.kdl the environments are unknown: say nothing about them.
     let workspace_known = ws_file.doc.is_some();
     for feature in features.iter().filter(|_| workspace_known) {
@@ -317,43 +338,6 @@ pub fn check_workspace_cached(
         }
     }
 
-    // Every feature in every environment, merged and lowered on every core. The environments
-    // without an overlay for a feature see the same feature: it is built once for them.
-    let lowered = crate::parallel::map(&feature_nodes, |(file, node)| {
-        let mut found = Vec::new();
-        let mut lower = |overlay: Option<&Node>| {
-            let merged = merged_feature(node, overlay, &presets);
-            validate_merged(&merged, &mut found);
-            ast::lower_feature(&merged, *file)
-        };
-        let overlays: Vec<Option<&Node>> = environment_names
-            .iter()
-            .map(|env| overlay_of(node, env))
-            .collect();
-        let shared = overlays
-            .iter()
-            .any(Option::is_none)
-            .then(|| lower(None))
-            .flatten();
-        let per_environment: Vec<Option<Feature>> = overlays
-            .into_iter()
-            .map(|overlay| match overlay {
-                Some(overlay) => lower(Some(overlay)),
-                None => shared.clone(),
-            })
-            .collect();
-        (per_environment, found)
-    });
-    let mut by_environment: Vec<Vec<Feature>> = environment_names
-        .iter()
-        .map(|_| Vec::with_capacity(lowered.len()))
-        .collect();
-    for (per_environment, found) in lowered {
-        diagnostics.extend(found);
-        for (features, feature) in by_environment.iter_mut().zip(per_environment) {
-            features.extend(feature);
-        }
-    }
     let environments: Vec<EnvironmentView> = environment_names
         .iter()
         .zip(by_environment)
@@ -427,6 +411,93 @@ pub fn check_workspace_cached(
         risk,
         templates,
     }
+}
+
+/// Every feature of the spec files as written and per environment (see [`lowering`]), in the
+/// order of the files. What `cache` holds for a file whose tree and context did not change is
+/// reused; the rest is lowered on every core.
+#[allow(clippy::too_many_arguments)]
+fn lower_features(
+    cache: &mut ParseCache,
+    sources: &SourceMap,
+    stdlib: &[Parsed],
+    ws_file: &Parsed,
+    specs: &[Parsed],
+    presets: &PresetIndex,
+    environments: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Feature>, Vec<Vec<Feature>>) {
+    let context = lowering::Context::new(
+        stdlib
+            .iter()
+            .chain([ws_file])
+            .chain(specs)
+            .filter_map(|p| p.doc.as_ref()),
+        environments,
+    );
+    let mut previous = cache
+        .lowerings
+        .as_mut()
+        .map(|kept| kept.take_valid(&context))
+        .unwrap_or_default();
+    // Per spec file, what the last check lowered from the same tree.
+    let mut reused: Vec<Option<Vec<lowering::Lowered>>> = specs
+        .iter()
+        .map(|parsed| {
+            let doc = parsed.doc.as_ref()?;
+            let name = &sources.get(parsed.file).name;
+            match previous.remove(name) {
+                Some((kept, lowered)) if Arc::ptr_eq(&kept, doc) => Some(lowered),
+                _ => None,
+            }
+        })
+        .collect();
+    let to_lower: Vec<(usize, FileId, &Node)> = specs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| reused[*i].is_none())
+        .filter_map(|(i, p)| p.doc.as_ref().map(|d| (i, p.file, d)))
+        .flat_map(|(i, file, d)| {
+            d.nodes
+                .iter()
+                .filter(|n| n.name.value == "feature")
+                .map(move |n| (i, file, n))
+        })
+        .collect();
+    let lowered = crate::parallel::map(&to_lower, |(_, file, node)| {
+        lowering::lower(*file, node, environments, presets)
+    });
+    for ((i, _, _), lowered) in to_lower.iter().zip(lowered) {
+        reused[*i].get_or_insert_with(Vec::new).push(lowered);
+    }
+    let mut written = Vec::new();
+    let mut by_environment: Vec<Vec<Feature>> = environments.iter().map(|_| Vec::new()).collect();
+    let mut kept = HashMap::new();
+    let mut add = |feature: lowering::Lowered| {
+        diagnostics.extend(feature.found);
+        written.extend(feature.written);
+        for (features, one) in by_environment.iter_mut().zip(feature.per_environment) {
+            features.extend(one);
+        }
+    };
+    for (parsed, lowered) in specs.iter().zip(reused) {
+        let (Some(doc), Some(lowered)) = (&parsed.doc, lowered) else {
+            continue;
+        };
+        if cache.lowerings.is_some() {
+            lowered.iter().cloned().for_each(&mut add);
+            kept.insert(
+                sources.get(parsed.file).name.clone(),
+                (doc.clone(), lowered),
+            );
+        } else {
+            lowered.into_iter().for_each(&mut add);
+        }
+    }
+    if let Some(lowerings) = cache.lowerings.as_mut() {
+        lowerings.refill(context, kept);
+    }
+    (written, by_environment)
 }
 
 /// A file's syntax tree, validated against the schema of its kind of file, and what is wrong
@@ -577,102 +648,6 @@ fn unknown_environment(
     d
 }
 
-/// A feature's `env` block for `environment`, if it has one.
-fn overlay_of<'n>(node: &'n Node, environment: &str) -> Option<&'n Node> {
-    node.children.iter().find(|c| {
-        c.name.value == "env" && c.first_string_arg().is_some_and(|a| a.value == environment)
-    })
-}
-
-/// A feature node as an environment sees it: its `overlay` for that environment (see
-/// [`overlay_of`]) merged over the base, then every `use=` preset merged under the node that
-/// uses it.
-pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex) -> Node {
-    // The base is the node without its `env` blocks, built without copying them.
-    let mut base = Node {
-        name: node.name.clone(),
-        ty: node.ty.clone(),
-        entries: node.entries.clone(),
-        children: Vec::with_capacity(node.children.len()),
-        has_block: node.has_block,
-        span: node.span,
-    };
-    base.children.extend(
-        node.children
-            .iter()
-            .filter(|c| c.name.value != "env")
-            .cloned(),
-    );
-    let mut merged = match overlay {
-        Some(overlay) => {
-            let overlay = Node {
-                entries: base.entries.clone(),
-                ..overlay.clone()
-            };
-            // The merge takes the name and span of the node merged over, here `env "…"`: the
-            // result is the feature, and is validated and reported on as one.
-            Node {
-                name: base.name.clone(),
-                span: base.span,
-                ..merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
-            }
-        }
-        None => base,
-    };
-    apply_presets(&mut merged, &schema::FEATURE, presets, 0);
-    merged
-}
-
-/// Preset bodies may use presets themselves; a cycle stops here.
-const MAX_PRESET_DEPTH: usize = 8;
-
-/// Merges every `use=` (or `preset=`) below `node` over its preset's body, in place: only
-/// preset bodies are copied.
-fn apply_presets(
-    node: &mut Node,
-    schema: &'static NodeSchema,
-    presets: &PresetIndex,
-    depth: usize,
-) {
-    for child in &mut node.children {
-        let Some(child_schema) = schema.child(&child.name.value) else {
-            continue;
-        };
-        let preset_prop = if matches!(child.name.value.as_str(), "ratio" | "latency") {
-            "preset"
-        } else {
-            "use"
-        };
-        let preset = child
-            .props()
-            .find(|(k, _)| k.value == preset_prop)
-            .and_then(|(_, v)| v.value.as_str())
-            .and_then(|name| presets.get(name))
-            .filter(|p| p.kind.as_ref().is_some_and(|k| k.value == child.name.value));
-        if let (Some(body), true) = (
-            preset.and_then(|p| p.body.as_ref()),
-            depth < MAX_PRESET_DEPTH,
-        ) {
-            let mut body = body.clone();
-            apply_presets(&mut body, child_schema.node, presets, depth + 1);
-            *child = merge(&body, child, child_schema.node, merge::Mode::Preset);
-        }
-        apply_presets(child, child_schema.node, presets, depth);
-    }
-}
-
-/// Merging can leave a node without what it requires (a `use=` preset that did not provide
-/// `strategy`); check the merged feature as a whole.
-fn validate_merged(feature: &Node, diagnostics: &mut Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    crate::validate::validate_merged(
-        std::slice::from_ref(feature),
-        &schema::SPEC_FILE,
-        &mut found,
-    );
-    diagnostics.extend(found.into_iter().filter(|d| d.id == "missing-required"));
-}
-
 #[cfg(test)]
 mod cache_tests {
     use super::*;
@@ -747,5 +722,82 @@ mod cache_tests {
             !cache.files.contains_key("shop.kdl"),
             "a removed file leaves the cache"
         );
+    }
+
+    /// What a check built: the features as written and per environment.
+    fn built(checked: &Checked) -> (Vec<Feature>, Vec<(String, Vec<Feature>)>) {
+        let environments = checked
+            .environments
+            .iter()
+            .map(|e| (e.name.clone(), e.features.clone()))
+            .collect();
+        (checked.features.clone(), environments)
+    }
+
+    const PRESETS: &str = "preset \"shop/defaults\" doc=\"Shop services\" {\n    service \"defaults\" {\n        port 8080\n    }\n}\n";
+    const SHOP_WITH_PRESET: &str = "feature \"shop\" {\n    owner \"payments\"\n    service \"api\" use=\"shop/defaults\" { image \"registry.example/api:1\"; }\n    env \"prod\" { service \"api\" { image \"registry.example/api:2\"; } }\n}\n";
+
+    /// Checks `specs` with `cache` and without one, and requires the same result.
+    fn check_both(
+        cache: &mut ParseCache,
+        workspace: &str,
+        specs: &[(&str, &str)],
+    ) -> (Vec<Feature>, Vec<(String, Vec<Feature>)>) {
+        let inputs = |specs: &[(&str, &str)]| specs.iter().map(|(n, t)| input(n, t)).collect();
+        let cached = check_workspace_cached(
+            cache,
+            input(WORKSPACE_FILE, workspace),
+            inputs(specs),
+            TemplateFolder::NotRead,
+        );
+        let fresh = check_workspace(
+            input(WORKSPACE_FILE, workspace),
+            inputs(specs),
+            TemplateFolder::NotRead,
+        );
+        assert_eq!(messages(&cached), messages(&fresh));
+        assert_eq!(built(&cached), built(&fresh));
+        built(&cached)
+    }
+
+    #[test]
+    fn kept_lowerings_follow_edits_of_specs_presets_and_environments() {
+        let mut cache = ParseCache::keeping_lowerings();
+        let with_envs = WORKSPACE.replace(
+            "workspace \"w\" {\n",
+            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
+        );
+        fn specs<'a>(presets: &'a str, billing: &'a str) -> Vec<(&'a str, &'a str)> {
+            vec![
+                ("billing.kdl", billing),
+                ("presets.kdl", presets),
+                ("shop.kdl", SHOP_WITH_PRESET),
+            ]
+        }
+        let first = check_both(&mut cache, &with_envs, &specs(PRESETS, BILLING));
+        let lowered = |cache: &ParseCache, name: &str| {
+            let files = &cache.lowerings.as_ref().expect("kept").files;
+            files
+                .get(name)
+                .map(|(doc, lowered)| (doc.clone(), lowered.len()))
+        };
+        let (shop_doc, shop_features) = lowered(&cache, "shop.kdl").expect("shop is kept");
+        assert_eq!(shop_features, 1);
+
+        // An edit of another file: shop.kdl keeps its tree and its lowering.
+        let billing = BILLING.replace("payments", "payment");
+        check_both(&mut cache, &with_envs, &specs(PRESETS, &billing));
+        let (kept_doc, _) = lowered(&cache, "shop.kdl").expect("shop is kept");
+        assert!(Arc::ptr_eq(&shop_doc, &kept_doc));
+
+        // A preset changes what every feature using it becomes.
+        let moved = PRESETS.replace("8080", "9090");
+        let after = check_both(&mut cache, &with_envs, &specs(&moved, BILLING));
+        assert_ne!(first.1, after.1, "the new port reaches the merged features");
+
+        // So do the environments.
+        let fewer = check_both(&mut cache, WORKSPACE, &specs(PRESETS, BILLING));
+        assert_eq!(fewer.1.len(), 1);
+        assert_eq!(fewer.1[0].0, DEFAULT_ENVIRONMENT);
     }
 }
