@@ -1,5 +1,6 @@
 //! Features by name, so that lookups stay constant-time in workspaces of thousands of features.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use crate::ast::Feature;
@@ -12,11 +13,12 @@ pub struct FeatureIndex {
 }
 
 impl FeatureIndex {
-    pub fn new(features: &[Feature]) -> FeatureIndex {
+    /// The index of `features`: the features themselves or shared ones (`Arc<Feature>`).
+    pub fn new<F: Borrow<Feature>>(features: &[F]) -> FeatureIndex {
         let mut positions: HashMap<String, Vec<usize>> = HashMap::with_capacity(features.len());
         for (i, feature) in features.iter().enumerate() {
             positions
-                .entry(feature.name.value.clone())
+                .entry(feature.borrow().name.value.clone())
                 .or_default()
                 .push(i);
         }
@@ -25,20 +27,24 @@ impl FeatureIndex {
 
     /// The first feature of `features` named `name`; `features` is the list the index was built
     /// from.
-    pub fn first<'f>(&self, features: &'f [Feature], name: &str) -> Option<&'f Feature> {
+    pub fn first<'f, F: Borrow<Feature>>(
+        &self,
+        features: &'f [F],
+        name: &str,
+    ) -> Option<&'f Feature> {
         self.all(features, name).next()
     }
 
     /// Every feature of `features` named `name`, in order.
-    pub fn all<'f>(
+    pub fn all<'f, F: Borrow<Feature>>(
         &self,
-        features: &'f [Feature],
+        features: &'f [F],
         name: &str,
-    ) -> impl Iterator<Item = &'f Feature> + use<'f, '_> {
+    ) -> impl Iterator<Item = &'f Feature> + use<'f, '_, F> {
         self.positions
             .get(name)
             .into_iter()
             .flatten()
-            .filter_map(|&i| features.get(i))
+            .filter_map(|&i| features.get(i).map(Borrow::borrow))
     }
 }

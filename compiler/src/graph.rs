@@ -2,6 +2,7 @@
 //! teams, joined by typed edges. It finds dependency cycles, answers "what does a change to X
 //! reach?", and draws itself as DOT, Mermaid or JSON.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use petgraph::Direction;
@@ -150,7 +151,7 @@ pub struct Graph {
 }
 
 impl Graph {
-    pub fn build(workspace: Option<&Workspace>, features: &[Feature]) -> Graph {
+    pub fn build<F: Borrow<Feature>>(workspace: Option<&Workspace>, features: &[F]) -> Graph {
         let mut g = Graph {
             graph: DiGraph::new(),
             index: BTreeMap::new(),
@@ -161,23 +162,23 @@ impl Graph {
             }
         }
         for f in features {
-            g.add_feature_nodes(f);
+            g.add_feature_nodes(f.borrow());
         }
         let index = FeatureIndex::new(features);
         for f in features {
-            g.add_feature_edges(f, features, &index);
+            g.add_feature_edges(f.borrow(), features, &index);
         }
         g
     }
 
     /// Only the services and the dependencies between them: all that finding cycles needs.
-    pub fn service_dependencies(features: &[Feature]) -> Graph {
+    pub fn service_dependencies<F: Borrow<Feature>>(features: &[F]) -> Graph {
         let mut g = Graph {
             graph: DiGraph::new(),
             index: BTreeMap::new(),
         };
         let mut name = String::new();
-        for f in features {
+        for f in features.iter().map(Borrow::borrow) {
             for s in &f.services {
                 name.clear();
                 name.push_str(&f.name.value);
@@ -187,7 +188,7 @@ impl Graph {
             }
         }
         for f in features {
-            g.add_dependencies(f);
+            g.add_dependencies(f.borrow());
         }
         g
     }
@@ -276,7 +277,12 @@ impl Graph {
         }
     }
 
-    fn add_feature_edges(&mut self, f: &Feature, features: &[Feature], index: &FeatureIndex) {
+    fn add_feature_edges<F: Borrow<Feature>>(
+        &mut self,
+        f: &Feature,
+        features: &[F],
+        index: &FeatureIndex,
+    ) {
         let fname = f.name.value.as_str();
         let local = |name: &str| format!("{fname}/{name}");
         let feature = self.find(NodeKind::Feature, fname);
@@ -705,8 +711,8 @@ pub struct Reach {
     pub from: Entity,
 }
 
-fn entity_names<'a>(
-    features: &'a [Feature],
+fn entity_names<'a, F: Borrow<Feature>>(
+    features: &'a [F],
     index: &FeatureIndex,
     feature: &str,
     kind: NodeKind,

@@ -109,7 +109,8 @@ impl<'a> Model<'a> {
             .iter()
             .find(|e| e.name == environment)?;
         let mut tiers = BTreeMap::new();
-        let mut features = view.features.clone();
+        // Tier defaults are applied to this environment's own copy.
+        let mut features: Vec<Feature> = view.features.iter().map(|f| (**f).clone()).collect();
         for feature in &mut features {
             let tier = feature
                 .tier

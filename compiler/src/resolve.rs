@@ -4,6 +4,7 @@
 
 use crate::feature_index::FeatureIndex;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::ast::{self, Feature, Name, Workspace};
 use crate::diagnostics::Diagnostic;
@@ -33,7 +34,7 @@ impl PresetIndex {
 
 pub struct Resolver<'a> {
     pub workspace: Option<&'a Workspace>,
-    pub features: &'a [Feature],
+    pub features: &'a [Arc<Feature>],
     pub index: &'a FeatureIndex,
     pub presets: &'a PresetIndex,
     pub diagnostics: &'a mut Vec<Diagnostic>,

@@ -216,7 +216,7 @@ fn per_environment<T: PartialEq>(
 ) -> Option<String> {
     let mut groups: Vec<(Vec<&str>, T)> = Vec::new();
     for env in &analysis.checked.environments {
-        let Some(value) = env.features.iter().find_map(&find) else {
+        let Some(value) = env.features.iter().find_map(|f| find(f)) else {
             continue;
         };
         match groups.iter_mut().find(|(_, v)| *v == value) {

@@ -18,9 +18,10 @@ use crate::syntax::{Document, Node};
 #[derive(Debug, Clone)]
 pub(super) struct Lowered {
     /// The feature as written, before merging.
-    pub written: Option<Feature>,
-    /// The feature as each environment sees it, in the order of the environments.
-    pub per_environment: Vec<Option<Feature>>,
+    pub written: Option<Arc<Feature>>,
+    /// The feature as each environment sees it, in the order of the environments; one value
+    /// for all the environments without an overlay.
+    pub per_environment: Vec<Option<Arc<Feature>>>,
     /// What merging left incomplete.
     pub found: Vec<Diagnostic>,
 }
@@ -37,7 +38,7 @@ pub(super) fn lower(
     let mut lower_in = |overlay: Option<&Node>| {
         let merged = merged_feature(node, overlay, presets);
         validate_merged(&merged, &mut found);
-        ast::lower_feature(&merged, file)
+        ast::lower_feature(&merged, file).map(Arc::new)
     };
     let overlays: Vec<Option<&Node>> = environments
         .iter()
@@ -56,7 +57,7 @@ pub(super) fn lower(
         })
         .collect();
     Lowered {
-        written: ast::lower_feature(node, file),
+        written: ast::lower_feature(node, file).map(Arc::new),
         per_environment,
         found,
     }

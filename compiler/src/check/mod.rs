@@ -39,12 +39,12 @@ pub struct Input {
 #[derive(Debug)]
 pub struct EnvironmentView {
     pub name: String,
-    pub features: Vec<Feature>,
+    pub features: Vec<Arc<Feature>>,
     pub index: FeatureIndex,
 }
 
 impl EnvironmentView {
-    pub fn new(name: String, features: Vec<Feature>) -> EnvironmentView {
+    pub fn new(name: String, features: Vec<Arc<Feature>>) -> EnvironmentView {
         let index = FeatureIndex::new(&features);
         EnvironmentView {
             name,
@@ -65,8 +65,9 @@ pub struct Checked {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     pub workspace: Option<Workspace>,
-    /// The features as written, before merging.
-    pub features: Vec<Feature>,
+    /// The features as written, before merging. Shared: a feature no environment changes is
+    /// one value in every environment, and between the checks of the language server.
+    pub features: Vec<Arc<Feature>>,
     pub environments: Vec<EnvironmentView>,
     pub presets: PresetIndex,
     pub risk: RiskTable,
@@ -426,7 +427,7 @@ fn lower_features(
     presets: &PresetIndex,
     environments: &[String],
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Feature>, Vec<Vec<Feature>>) {
+) -> (Vec<Arc<Feature>>, Vec<Vec<Arc<Feature>>>) {
     let context = lowering::Context::new(
         stdlib
             .iter()
@@ -471,7 +472,8 @@ fn lower_features(
         reused[*i].get_or_insert_with(Vec::new).push(lowered);
     }
     let mut written = Vec::new();
-    let mut by_environment: Vec<Vec<Feature>> = environments.iter().map(|_| Vec::new()).collect();
+    let mut by_environment: Vec<Vec<Arc<Feature>>> =
+        environments.iter().map(|_| Vec::new()).collect();
     let mut kept = HashMap::new();
     let mut add = |feature: lowering::Lowered| {
         diagnostics.extend(feature.found);
@@ -593,7 +595,7 @@ fn collect_presets<'a>(
     index
 }
 
-fn report_duplicate_features(features: &[Feature], diagnostics: &mut Vec<Diagnostic>) {
+fn report_duplicate_features(features: &[Arc<Feature>], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for feature in features {
         if let Some(first) = seen.insert(&feature.name.value, feature.name.span) {
@@ -724,8 +726,11 @@ mod cache_tests {
         );
     }
 
-    /// What a check built: the features as written and per environment.
-    fn built(checked: &Checked) -> (Vec<Feature>, Vec<(String, Vec<Feature>)>) {
+    /// The features as written, and per environment.
+    type Built = (Vec<Arc<Feature>>, Vec<(String, Vec<Arc<Feature>>)>);
+
+    /// What a check built.
+    fn built(checked: &Checked) -> Built {
         let environments = checked
             .environments
             .iter()
@@ -738,11 +743,7 @@ mod cache_tests {
     const SHOP_WITH_PRESET: &str = "feature \"shop\" {\n    owner \"payments\"\n    service \"api\" use=\"shop/defaults\" { image \"registry.example/api:1\"; }\n    env \"prod\" { service \"api\" { image \"registry.example/api:2\"; } }\n}\n";
 
     /// Checks `specs` with `cache` and without one, and requires the same result.
-    fn check_both(
-        cache: &mut ParseCache,
-        workspace: &str,
-        specs: &[(&str, &str)],
-    ) -> (Vec<Feature>, Vec<(String, Vec<Feature>)>) {
+    fn check_both(cache: &mut ParseCache, workspace: &str, specs: &[(&str, &str)]) -> Built {
         let inputs = |specs: &[(&str, &str)]| specs.iter().map(|(n, t)| input(n, t)).collect();
         let cached = check_workspace_cached(
             cache,

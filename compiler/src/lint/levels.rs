@@ -2,6 +2,7 @@
 //! workspace's `lint { … }`, then an `allow "RULE" reason=…` on the node or its feature.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::ast::{Feature, Suppression, Workspace};
 use crate::diagnostics::Severity;
@@ -34,7 +35,7 @@ pub struct Levels {
 impl Levels {
     pub fn new(
         workspace: Option<&Workspace>,
-        features: &[Feature],
+        features: &[Arc<Feature>],
         presets: &PresetIndex,
     ) -> Levels {
         let mut ws = BTreeMap::new();

@@ -17,6 +17,7 @@ use crate::resolve::PresetIndex;
 use crate::risk::RiskTable;
 use crate::source::{SourceMap, Span};
 use crate::syntax::Document;
+use std::sync::Arc;
 
 /// A lint rule. Its documentation is the doc comment of its declaration (see [`declare_rule!`]),
 /// printed by `gantry explain`.
@@ -114,13 +115,13 @@ impl Finding {
 pub struct LintContext<'a> {
     pub workspace: Option<&'a Workspace>,
     pub environment: &'a str,
-    pub features: &'a [Feature],
+    pub features: &'a [Arc<Feature>],
     /// `features` by name.
     pub index: &'a FeatureIndex,
     /// Every environment, for rules that compare them.
     pub environments: &'a [EnvironmentView],
     /// The features as written, before merging: see [`origin`].
-    pub written: &'a [Feature],
+    pub written: &'a [Arc<Feature>],
     /// `written` by name.
     pub written_index: &'a FeatureIndex,
     /// The parsed spec files and gantry.kdl (not the stdlib).
@@ -165,7 +166,7 @@ pub fn about_deploy(feature: &Feature, index: usize) -> Subject {
 pub struct Inputs<'a> {
     pub workspace: Option<&'a Workspace>,
     /// The features as written, before merging.
-    pub written: &'a [Feature],
+    pub written: &'a [Arc<Feature>],
     /// The parsed spec files and gantry.kdl (not the stdlib), for rules about text itself.
     pub documents: &'a [&'a Document],
     pub environments: &'a [EnvironmentView],

@@ -40,6 +40,7 @@ pub static RULES: &[&Rule] = &[
 fn agents<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = (&'a Feature, &'a Agent)> {
     cx.features
         .iter()
+        .map(|f| &**f)
         .flat_map(|f| f.agents.iter().map(move |a| (f, a)))
 }
 
