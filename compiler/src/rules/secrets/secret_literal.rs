@@ -356,11 +356,17 @@ fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// The positions where `prefix` starts a word of `s`.
+/// The positions where `prefix` (ASCII, so every match is on a character boundary) starts a
+/// word of `s`. A byte scan: every string of a spec goes through here, most of them short, and
+/// a substring searcher costs more to set up than such a scan.
 fn starts<'s>(s: &'s str, prefix: &'s str) -> impl Iterator<Item = usize> + 's {
-    s.match_indices(prefix)
-        .map(|(i, _)| i)
-        .filter(move |&i| i == 0 || !is_word(s.as_bytes()[i - 1]))
+    let (bytes, prefix) = (s.as_bytes(), prefix.as_bytes());
+    let first = prefix.first().copied();
+    (0..bytes.len()).filter(move |&i| {
+        Some(bytes[i]) == first
+            && (i == 0 || !is_word(bytes[i - 1]))
+            && bytes[i..].starts_with(prefix)
+    })
 }
 
 /// How many bytes from `from` on satisfy `f`.
