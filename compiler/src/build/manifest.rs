@@ -3,15 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Tree;
 
 pub const MANIFEST: &str = "manifest.json";
 
-/// One file as the manifest lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One file as the manifest lists it. Fields in alphabetical order: the manifest is
+/// serialized straight from them (a workspace's manifest can list hundreds of thousands of
+/// files) and reads as if its keys were sorted, like every JSON file gantry writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listed {
     pub path: String,
     /// Lowercase hex, as [`sha256_hex`] gives it.
@@ -21,23 +23,41 @@ pub struct Listed {
 
 /// The manifest of the files listed, in the order given (the writers give them sorted by path).
 pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> String {
-    let files: Vec<Value> = files
-        .into_iter()
-        .map(|file| {
-            json!({
-                "path": file.path,
-                "sha256": file.sha256,
-                "sources": file.sources,
-            })
-        })
-        .collect();
-    let manifest = json!({
-        "generator": "gantry",
-        "version": env!("CARGO_PKG_VERSION"),
-        "files": files,
-    });
-    // Rendering a `json!` value cannot fail; an empty object is the safe answer if it did.
-    super::render_json(&manifest).unwrap_or_else(|_| "{}\n".to_string())
+    let manifest = Manifest {
+        files: files.into_iter().collect(),
+        generator: "gantry",
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    // Serializing strings and lists cannot fail; an empty object is the safe answer if it did.
+    match serde_json::to_string_pretty(&manifest) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        Err(_) => "{}\n".to_string(),
+    }
+}
+
+/// The manifest's keys in alphabetical order (see [`Listed`]).
+#[derive(Serialize)]
+struct Manifest<'a> {
+    files: Vec<&'a Listed>,
+    generator: &'static str,
+    version: &'static str,
+}
+
+/// What the writer reads back of a manifest: lenient, so that a hand-edited entry without a
+/// path is skipped rather than the whole manifest.
+#[derive(Deserialize)]
+struct Read {
+    files: Vec<ReadFile>,
+}
+
+#[derive(Deserialize)]
+struct ReadFile {
+    path: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
 }
 
 /// The manifest of a tree that does not hold one yet.
@@ -57,23 +77,13 @@ pub fn tree_manifest(tree: &Tree) -> String {
 /// The files a manifest lists, each with its spec sources; `None` when the text is not a gantry
 /// manifest.
 pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
-    let value: Value = serde_json::from_str(text).ok()?;
-    let files = value.get("files")?.as_array()?;
-    let mut out = BTreeMap::new();
-    for file in files {
-        let Some(path) = file.get("path").and_then(Value::as_str) else {
-            continue;
-        };
-        let sources = file
-            .get("sources")
-            .and_then(Value::as_array)
-            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string))
+    let read: Read = serde_json::from_str(text).ok()?;
+    Some(
+        read.files
             .into_iter()
-            .flatten()
-            .collect();
-        out.insert(path.to_string(), sources);
-    }
-    Some(out)
+            .filter_map(|file| Some((file.path?, file.sources)))
+            .collect(),
+    )
 }
 
 /// The sha256 of a file's bytes in lowercase hex.

@@ -1,15 +1,15 @@
 //! Reading the output folder as it is: its files and the previous build's manifest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gantry::build::{MANIFEST, read_manifest};
 
 /// Every file (and symlink) below `output`, by its `/`-separated path relative to it; empty
 /// when the folder does not exist yet.
-pub fn files(output: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
-    let mut out = BTreeMap::new();
+pub fn files(output: &Path) -> io::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
     match std::fs::symlink_metadata(output) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
         Err(e) => return Err(e),
@@ -37,7 +37,7 @@ pub fn files(output: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        out.insert(relative, entry.into_path());
+        out.insert(relative);
     }
     Ok(out)
 }

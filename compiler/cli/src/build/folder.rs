@@ -2,7 +2,7 @@
 //! generated. What no manifest lists was added by people, and gantry never replaces or deletes
 //! it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use gantry::build::MANIFEST;
@@ -14,7 +14,7 @@ pub struct Folder {
     /// The folder as users name it, in messages.
     pub shown: String,
     /// Every file below the folder, by its `/`-separated relative path.
-    pub existing: BTreeMap<String, PathBuf>,
+    pub existing: BTreeSet<String>,
     /// What the previous build's manifest listed, with each file's spec sources.
     pub previous: BTreeMap<String, Vec<String>>,
 }
@@ -32,13 +32,13 @@ impl Folder {
 
     /// Whether `path` holds a file that people added (no manifest lists it).
     pub fn is_hand_added(&self, path: &str) -> bool {
-        path != MANIFEST && self.existing.contains_key(path) && !self.previous.contains_key(path)
+        path != MANIFEST && self.existing.contains(path) && !self.previous.contains_key(path)
     }
 
     /// The files people added, which every build carries over as they are.
     pub fn hand_added(&self) -> impl Iterator<Item = &str> {
         self.existing
-            .keys()
+            .iter()
             .map(String::as_str)
             .filter(|path| self.is_hand_added(path))
     }

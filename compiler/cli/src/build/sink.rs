@@ -122,12 +122,12 @@ impl<'a> Sink<'a> {
             if in_scope(path) || listed.contains_key(path) {
                 continue;
             }
-            let Some(on_disk) = self.folder.existing.get(path) else {
+            if !self.folder.existing.contains(path) {
                 continue;
-            };
+            }
             let shown = &self.folder.shown;
-            let bytes =
-                std::fs::read(on_disk).map_err(|e| format!("cannot read {shown}/{path}: {e}"))?;
+            let bytes = std::fs::read(self.folder.path.join(path))
+                .map_err(|e| format!("cannot read {shown}/{path}: {e}"))?;
             let file = gantry::build::File {
                 bytes,
                 sources: sources.clone(),

@@ -76,7 +76,10 @@ fn contents(dir: &Path) -> BTreeMap<String, String> {
     super::disk::files(dir)
         .expect("reads")
         .into_iter()
-        .map(|(p, f)| (p, std::fs::read_to_string(f).unwrap_or_default()))
+        .map(|p| {
+            let text = std::fs::read_to_string(dir.join(&p)).unwrap_or_default();
+            (p, text)
+        })
         .collect()
 }
 
