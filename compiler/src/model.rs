@@ -3,9 +3,11 @@
 //! and the dependency graph. It holds no KDL type; every value keeps its span.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::ast::{Feature, Replicas, Workspace};
 use crate::check::Checked;
+use crate::feature_index::FeatureIndex;
 use crate::graph::Graph;
 use crate::lint::DEFAULT_TIER;
 use crate::resolve::PresetIndex;
@@ -84,7 +86,11 @@ impl TierDefaults {
 pub struct Model<'a> {
     pub workspace: &'a Workspace,
     pub environment: &'a str,
-    pub features: Vec<Feature>,
+    /// Shared with the check: a feature is copied only where its tier's defaults change it.
+    /// Replace them with [`Model::set_features`], which keeps the index.
+    pub features: Vec<Arc<Feature>>,
+    /// `features` by name.
+    index: FeatureIndex,
     /// Each feature's tier defaults, by feature name.
     pub tiers: BTreeMap<String, TierDefaults>,
     pub risk: &'a RiskTable,
@@ -109,20 +115,22 @@ impl<'a> Model<'a> {
             .iter()
             .find(|e| e.name == environment)?;
         let mut tiers = BTreeMap::new();
-        // Tier defaults are applied to this environment's own copy.
-        let mut features: Vec<Feature> = view.features.iter().map(|f| (**f).clone()).collect();
+        let mut features = view.features.clone();
         for feature in &mut features {
             let tier = feature
                 .tier
                 .as_ref()
                 .map_or(DEFAULT_TIER, |t| t.value.as_str());
             let defaults = TierDefaults::from_presets(&checked.presets, tier);
-            apply_tier(feature, &defaults);
+            if tier_changes(feature, &defaults) {
+                apply_tier(Arc::make_mut(feature), &defaults);
+            }
             tiers.insert(feature.name.value.clone(), defaults);
         }
         Some(Model {
             workspace,
             environment: &view.name,
+            index: FeatureIndex::new(&features),
             features,
             tiers,
             risk: &checked.risk,
@@ -132,18 +140,35 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The model with other features (a change tried alone, in `gantry diff`).
+    pub fn set_features(&mut self, features: Vec<Arc<Feature>>) {
+        self.index = FeatureIndex::new(&features);
+        self.features = features;
+    }
+
     pub fn graph(&self) -> Graph {
         Graph::build(Some(self.workspace), &self.features)
     }
 
     pub fn feature(&self, name: &str) -> Option<&Feature> {
-        self.features.iter().find(|f| f.name.value == name)
+        self.index.first(&self.features, name)
     }
 
     /// The name of the spec file a feature was written in, as shown to users.
     pub fn file_name(&self, feature: &Feature) -> &str {
         &self.sources.get(feature.file).name
     }
+}
+
+/// Whether [`apply_tier`] would change `feature`: only then is it copied.
+fn tier_changes(feature: &Feature, tier: &TierDefaults) -> bool {
+    feature.services.iter().any(|s| match &s.replicas {
+        None => true,
+        Some(r) => {
+            (r.min.is_none() && tier.replicas_min.is_some())
+                || (r.max.is_none() && tier.replicas_max.is_some())
+        }
+    })
 }
 
 /// Services that do not say how many replicas they run get their tier's range. The span of a

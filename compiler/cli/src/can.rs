@@ -317,6 +317,7 @@ fn find_agent<'m>(
     let all: Vec<(&Feature, &Agent)> = model
         .features
         .iter()
+        .map(|f| &**f)
         .flat_map(|f| f.agents.iter().map(move |a| (f, a)))
         .collect();
     let ids: Vec<String> = all

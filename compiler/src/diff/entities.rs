@@ -64,14 +64,17 @@ pub struct EntityChange {
 
 /// The features of one environment of each side, with their tier defaults.
 pub struct Side<'a> {
-    pub features: &'a [Feature],
+    pub features: &'a [std::sync::Arc<Feature>],
     pub tiers: &'a BTreeMap<String, TierDefaults>,
 }
 
 pub fn compare(base: &Side<'_>, head: &Side<'_>) -> Vec<EntityChange> {
     let mut out = Vec::new();
     fn find<'a>(side: &Side<'a>, name: &str) -> Option<&'a Feature> {
-        side.features.iter().find(|f| f.name.value == name)
+        side.features
+            .iter()
+            .find(|f| f.name.value == name)
+            .map(|f| &**f)
     }
     let mut deleted: Vec<&Feature> = Vec::new();
     let mut created: Vec<&Feature> = Vec::new();

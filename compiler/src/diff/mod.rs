@@ -179,7 +179,7 @@ pub fn diff_workspaces(
         let object_changes = compare::compare(&base_objects, &head_objects);
         let no_tiers = BTreeMap::new();
         let side = |m: &Option<Model<'_>>| -> (
-            Vec<crate::ast::Feature>,
+            Vec<std::sync::Arc<crate::ast::Feature>>,
             BTreeMap<String, crate::model::TierDefaults>,
         ) {
             m.as_ref().map_or((Vec::new(), no_tiers.clone()), |m| {
@@ -379,11 +379,11 @@ fn touched(
     };
     let mut features = model.features.clone();
     match (features.iter().position(|f| &f.name.value == feature), with) {
-        (Some(at), Some(with)) => features[at] = with.clone(),
+        (Some(at), Some(with)) => features[at] = std::sync::Arc::new(with.clone()),
         (Some(at), None) => {
             features.remove(at);
         }
-        (None, Some(with)) => features.push(with.clone()),
+        (None, Some(with)) => features.push(std::sync::Arc::new(with.clone())),
         (None, None) => {}
     }
     // A fresh model of the same side and environment carries every setting; only the features
@@ -391,7 +391,7 @@ fn touched(
     let Some(mut patched) = Model::of(checked, model.environment) else {
         return Vec::new();
     };
-    patched.features = features;
+    patched.set_features(features);
     // A change whose effects cannot be built alone touches nothing it can be credited with;
     // its objects are then reported on their own.
     let Ok(objects) = build(Some(&patched), targets) else {

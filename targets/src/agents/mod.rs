@@ -35,6 +35,7 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let agents: Vec<(&Feature, &Agent)> = model
         .features
         .iter()
+        .map(|f| &**f)
         .flat_map(|f| f.agents.iter().map(move |a| (f, a)))
         .collect();
     let mut sources: Vec<String> = agents

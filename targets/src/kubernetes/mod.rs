@@ -41,13 +41,14 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
 /// The kubernetes target's entry point: a file per object, feature after feature.
 pub fn stream(model: &Model, sink: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
     let mut out = Output::new(sink);
+    let callers = network::Callers::of(model);
     for feature in &model.features {
-        emit_feature(model, feature, &mut out);
+        emit_feature(model, feature, &callers, &mut out);
     }
     out.finish()
 }
 
-fn emit_feature(model: &Model, feature: &Feature, out: &mut Output) {
+fn emit_feature(model: &Model, feature: &Feature, callers: &network::Callers, out: &mut Output) {
     let source = model.file_name(feature).to_string();
     let ns = feature.name.value.as_str();
     out.push(ns, labels::namespace(feature), feature.name.span, &source);
@@ -71,7 +72,7 @@ fn emit_feature(model: &Model, feature: &Feature, out: &mut Output) {
             out.push(ns, hpa, origin, &source);
         }
         out.push(ns, autoscaling::pdb(&plan), origin, &source);
-        out.push(ns, network::policy(&plan), origin, &source);
+        out.push(ns, network::policy(&plan, callers), origin, &source);
         if let Some(ingress) = ingress::ingress(&plan, out) {
             out.push(ns, ingress, origin, &source);
         }

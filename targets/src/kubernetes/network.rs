@@ -2,6 +2,9 @@
 //! `depends-on` it, from the ingress controller's namespace when the service is exposed, and
 //! from the Prometheus scraper on the metrics port.
 
+use std::collections::HashMap;
+
+use gantry::model::Model;
 use serde_json::{Value, json};
 
 use super::labels;
@@ -11,9 +14,9 @@ use super::plan::{ServicePlan, object_name};
 /// prometheus-operator and the community chart give their servers.
 const PROMETHEUS_POD: (&str, &str) = ("app.kubernetes.io/name", "prometheus");
 
-pub fn policy(plan: &ServicePlan) -> Value {
+pub fn policy(plan: &ServicePlan, callers: &Callers) -> Value {
     let mut ingress = Vec::new();
-    let callers = callers(plan);
+    let callers = peers(plan, callers);
     if let (Some((port, _)), false) = (&plan.port, callers.is_empty()) {
         ingress.push(json!({
             "from": callers,
@@ -53,28 +56,63 @@ pub fn policy(plan: &ServicePlan) -> Value {
     })
 }
 
-/// One peer per service that depends on this one, selected by namespace and pod labels.
-fn callers(plan: &ServicePlan) -> Vec<Value> {
-    let mut peers = Vec::new();
-    for feature in &plan.model.features {
-        for service in &feature.services {
-            let calls_us = service.depends_on.iter().any(|dep| {
-                let dep_feature = dep.value.feature.as_deref().unwrap_or(&feature.name.value);
-                dep_feature == plan.feature.name.value && dep.value.name == plan.service.name.value
-            });
-            if !calls_us {
-                continue;
+/// Who calls each service: by the called feature and service, every caller's feature and
+/// service, in the order of the model. Built once per model, so that a policy does not scan
+/// every service of the workspace.
+pub struct Callers<'m> {
+    by_callee: HashMap<(&'m str, &'m str), Vec<(&'m str, &'m str)>>,
+}
+
+impl<'m> Callers<'m> {
+    pub fn of(model: &'m Model) -> Callers<'m> {
+        let mut by_callee: HashMap<(&str, &str), Vec<(&str, &str)>> = HashMap::new();
+        for feature in &model.features {
+            let caller_feature = feature.name.value.as_str();
+            for service in &feature.services {
+                let mut called = Vec::new();
+                for dep in &service.depends_on {
+                    let callee = (
+                        dep.value.feature.as_deref().unwrap_or(caller_feature),
+                        dep.value.name.as_str(),
+                    );
+                    // A service that names the same dependency twice is one peer.
+                    if !called.contains(&callee) {
+                        called.push(callee);
+                    }
+                }
+                for callee in called {
+                    by_callee
+                        .entry(callee)
+                        .or_default()
+                        .push((caller_feature, service.name.value.as_str()));
+                }
             }
-            let name = object_name(&feature.name.value, &service.name.value);
-            peers.push(json!({
+        }
+        Callers { by_callee }
+    }
+}
+
+/// One peer per service that depends on this one, selected by namespace and pod labels.
+fn peers(plan: &ServicePlan, callers: &Callers) -> Vec<Value> {
+    let key = (
+        plan.feature.name.value.as_str(),
+        plan.service.name.value.as_str(),
+    );
+    callers
+        .by_callee
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .map(|(feature, service)| {
+            let name = object_name(feature, service);
+            json!({
                 "namespaceSelector": {
-                    "matchLabels": { "kubernetes.io/metadata.name": feature.name.value },
+                    "matchLabels": { "kubernetes.io/metadata.name": feature },
                 },
                 "podSelector": {
-                    "matchLabels": { labels::NAME: name, labels::PART_OF: feature.name.value },
+                    "matchLabels": { labels::NAME: name, labels::PART_OF: feature },
                 },
-            }));
-        }
-    }
-    peers
+            })
+        })
+        .collect()
 }

@@ -98,7 +98,7 @@ pub fn entities(model: &Model) -> Value {
 }
 
 /// The GitHub scopes agent rules name one by one (a pattern names no entity of its own).
-fn repositories(features: &[Feature]) -> Vec<(String, String, String)> {
+fn repositories(features: &[std::sync::Arc<Feature>]) -> Vec<(String, String, String)> {
     let mut out: Vec<_> = features
         .iter()
         .flat_map(|f| &f.agents)
