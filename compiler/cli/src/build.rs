@@ -93,7 +93,7 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
     };
     // A build that stops drops its staging folder: the output folder is left as it was.
     let finished = match emit(&checked, &envs, &targets, workspace.span, &sink)
-        .and_then(|placed| finish(&checked, &sink, placed, &in_scope, workspace.span))
+        .and_then(|placed| finish(&checked, &sink, placed, &in_scope))
     {
         Ok(finished) => finished,
         Err(code) => return code,
@@ -283,9 +283,8 @@ fn finish(
     sink: &Sink<'_>,
     placed: Vec<Placed>,
     in_scope: &dyn Fn(&str) -> bool,
-    fallback: gantry::source::Span,
 ) -> Result<Finished, u8> {
-    match sink.finish(placed, in_scope, fallback) {
+    match sink.finish(placed, in_scope) {
         Ok(finished) => Ok(finished),
         Err(Failure::Diagnostics(found)) => Err(emit_failed(checked, &found)),
         Err(Failure::Stopped(message)) => {

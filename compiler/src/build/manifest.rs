@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::Tree;
-
 pub const MANIFEST: &str = "manifest.json";
 
 /// One file as the manifest lists it. Fields in alphabetical order: the manifest is
@@ -16,9 +14,20 @@ pub const MANIFEST: &str = "manifest.json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listed {
     pub path: String,
-    /// Lowercase hex, as [`sha256_hex`] gives it.
+    /// The sha256 of the file, in lowercase hex.
     pub sha256: String,
     pub sources: Vec<String>,
+}
+
+impl Listed {
+    /// The entry of the file at `path` with these bytes and spec sources.
+    pub fn of(path: String, bytes: &[u8], sources: Vec<String>) -> Listed {
+        Listed {
+            path,
+            sha256: sha256_hex(bytes),
+            sources,
+        }
+    }
 }
 
 /// The manifest of the files listed, in the order given (the writers give them sorted by path).
@@ -60,20 +69,6 @@ struct ReadFile {
     sources: Vec<String>,
 }
 
-/// The manifest of a tree that does not hold one yet.
-pub fn tree_manifest(tree: &Tree) -> String {
-    let listed: Vec<Listed> = tree
-        .files
-        .iter()
-        .map(|(path, file)| Listed {
-            path: path.clone(),
-            sha256: sha256_hex(&file.bytes),
-            sources: file.sources.clone(),
-        })
-        .collect();
-    render_manifest(&listed)
-}
-
 /// The files a manifest lists, each with its spec sources; `None` when the text is not a gantry
 /// manifest.
 pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
@@ -87,7 +82,7 @@ pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
 }
 
 /// The sha256 of a file's bytes in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     Sha256::digest(bytes)
         .iter()

@@ -1,6 +1,6 @@
-//! Rendering: the artifacts of every environment × target become a tree of files
-//! (`ENV/TARGET/PATH` → bytes) plus `manifest.json`. Pure and deterministic: the CLI writes the
-//! tree (or compares it with the disk), `gantry diff` compares two trees.
+//! Rendering: each artifact of an environment × target becomes a file at `ENV/TARGET/PATH`, and
+//! `manifest.json` lists them. Pure and deterministic: the CLI writes each file as it is
+//! rendered (or compares it with the disk); [`render`] gives a whole tree in memory, for tests.
 
 mod format;
 mod manifest;
@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
 pub use format::{header, render_json, render_yaml};
-pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest, sha256_hex};
+pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest};
 pub use paths::path_error;
 
 /// What one target emitted for one environment.
@@ -38,27 +38,9 @@ pub struct Tree {
     pub files: BTreeMap<String, File>,
 }
 
-impl Tree {
-    /// The tree with its `manifest.json` (replacing any), listing every other file. The writer
-    /// adds the files it keeps from the previous build first, so the manifest lists them too.
-    pub fn with_manifest(mut self) -> Tree {
-        self.files.remove(MANIFEST);
-        let manifest = manifest::tree_manifest(&self);
-        self.files.insert(
-            MANIFEST.to_string(),
-            File {
-                bytes: manifest.into_bytes(),
-                sources: Vec::new(),
-            },
-        );
-        self
-    }
-}
-
-/// Renders every artifact (the manifest comes last, see [`Tree::with_manifest`]). `fallback` is
-/// the span a diagnostic points at when an artifact has no origin (the workspace node). Every
-/// bad path is reported, and any error means no tree: nothing may be written from a partial
-/// result.
+/// Renders every artifact into a tree (without a manifest). `fallback` is the span a diagnostic
+/// points at when an artifact has no origin (the workspace node). Every bad path is reported,
+/// and any error means no tree: nothing may be written from a partial result.
 pub fn render(emitted: &[Emitted], fallback: Span) -> Result<Tree, Vec<Diagnostic>> {
     // Serializing is most of the work: each target's artifacts are rendered on a core of its own.
     let rendered = crate::parallel::map_jobs(emitted, |emitted| {
@@ -77,14 +59,7 @@ pub fn render(emitted: &[Emitted], fallback: Span) -> Result<Tree, Vec<Diagnosti
     for (files, errors) in rendered {
         diagnostics.extend(errors);
         for file in files {
-            match tree.files.entry(file.path) {
-                std::collections::btree_map::Entry::Occupied(taken) => {
-                    diagnostics.push(duplicate_path(taken.key(), file.span));
-                }
-                std::collections::btree_map::Entry::Vacant(free) => {
-                    free.insert(file.file);
-                }
-            }
+            diagnostics.extend(claim(&mut tree.files, file.path, file.file, file.span));
         }
     }
     if diagnostics.is_empty() {
@@ -138,13 +113,25 @@ pub fn render_artifact(
     }
 }
 
-/// The error for a second artifact at a path that another one already took.
-pub fn duplicate_path(path: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        "duplicate-name",
-        span,
-        format!("two artifacts would be written to `{path}`"),
-    )
+/// Takes `path` for `value`, unless an earlier artifact took it: then `value` is dropped and the
+/// error, at `span`, is returned.
+pub fn claim<V>(
+    files: &mut BTreeMap<String, V>,
+    path: String,
+    value: V,
+    span: Span,
+) -> Option<Diagnostic> {
+    match files.entry(path) {
+        std::collections::btree_map::Entry::Occupied(taken) => Some(Diagnostic::error(
+            "duplicate-name",
+            span,
+            format!("two artifacts would be written to `{}`", taken.key()),
+        )),
+        std::collections::btree_map::Entry::Vacant(free) => {
+            free.insert(value);
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use gantry::build::{Listed, MANIFEST, Rendered, duplicate_path, render_manifest, sha256_hex};
+use gantry::build::{Listed, MANIFEST, Rendered, claim, render_manifest};
 use gantry::diagnostics::Diagnostic;
 use gantry::source::Span;
 
@@ -54,27 +54,18 @@ impl<'a> Sink<'a> {
             ));
             return;
         }
-        let sha256 = sha256_hex(&file.bytes);
-        if let Err(failure) = self.put(&path, file.bytes, &mut into.drifted) {
+        let listed = Listed::of(path, &file.bytes, file.sources);
+        if let Err(failure) = self.put(&listed.path, file.bytes, &mut into.drifted) {
             into.failure = Some(failure);
             return;
         }
-        into.files.push((
-            Listed {
-                path,
-                sha256,
-                sources: file.sources,
-            },
-            span,
-        ));
+        into.files.push((listed, span));
     }
 
+    /// Writes a file into the staging folder, or compares it with the output folder.
     fn put(&self, path: &str, bytes: Vec<u8>, drifted: &mut Vec<Drift>) -> Result<(), String> {
-        let shown = &self.folder.shown;
         if let Some(staging) = self.staging {
-            return staging
-                .put(path, &bytes)
-                .map_err(|e| format!("cannot write {shown}/{path}: {e}"));
+            return self.stage(staging, path, &bytes);
         }
         let old = std::fs::read(self.folder.path.join(path)).ok();
         if old.as_deref() != Some(bytes.as_slice()) {
@@ -87,16 +78,21 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
+    fn stage(&self, staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), String> {
+        staging
+            .put(path, bytes)
+            .map_err(|e| format!("cannot write {}/{path}: {e}", self.folder.shown))
+    }
+
     /// Completes the build from what every job placed: the previous build's files that this one
     /// does not rebuild (other environments or targets) are kept, people's files are carried
     /// over, and the manifest lists it all. `in_scope` says which generated paths this build
-    /// rebuilds; `fallback` is the span of a file that has none (those kept). Errors are the
-    /// diagnostics of files two artifacts claim, or why the build stopped.
+    /// rebuilds. Errors are the diagnostics of files two artifacts claim, or why the build
+    /// stopped.
     pub fn finish(
         &self,
         jobs: Vec<Placed>,
         in_scope: &dyn Fn(&str) -> bool,
-        fallback: Span,
     ) -> Result<Finished, Failure> {
         let mut listed: BTreeMap<String, Listed> = BTreeMap::new();
         let mut duplicates = Vec::new();
@@ -107,52 +103,29 @@ impl<'a> Sink<'a> {
             }
             drifted.extend(job.drifted);
             for (file, span) in job.files {
-                if listed.contains_key(&file.path) {
-                    duplicates.push(duplicate_path(&file.path, span));
-                } else {
-                    listed.insert(file.path.clone(), file);
-                }
+                duplicates.extend(claim(&mut listed, file.path.clone(), file, span));
             }
         }
         if !duplicates.is_empty() {
             return Err(Failure::Diagnostics(duplicates));
         }
-        let mut kept_from_previous = Placed::default();
+        // Kept as they are: read for their hashes, and copied when writing.
         for (path, sources) in &self.folder.previous {
-            if in_scope(path) || listed.contains_key(path) {
+            if in_scope(path) || listed.contains_key(path) || !self.folder.existing.contains(path) {
                 continue;
             }
-            if !self.folder.existing.contains(path) {
-                continue;
-            }
-            let shown = &self.folder.shown;
             let bytes = std::fs::read(self.folder.path.join(path))
-                .map_err(|e| format!("cannot read {shown}/{path}: {e}"))?;
-            let file = gantry::build::File {
-                bytes,
-                sources: sources.clone(),
-            };
-            self.place(
-                Rendered {
-                    path: path.clone(),
-                    file,
-                    span: fallback,
-                },
-                &mut kept_from_previous,
+                .map_err(|e| format!("cannot read {}/{path}: {e}", self.folder.shown))?;
+            if let Some(staging) = self.staging {
+                self.stage(staging, path, &bytes)?;
+            }
+            listed.insert(
+                path.clone(),
+                Listed::of(path.clone(), &bytes, sources.clone()),
             );
         }
-        if let Some(failure) = kept_from_previous.failure {
-            return Err(Failure::Stopped(failure));
-        }
-        listed.extend(
-            kept_from_previous
-                .files
-                .into_iter()
-                .map(|(file, _)| (file.path.clone(), file)),
-        );
         let manifest = render_manifest(listed.values());
-        self.put(MANIFEST, manifest.into_bytes(), &mut drifted)
-            .map_err(Failure::Stopped)?;
+        self.put(MANIFEST, manifest.into_bytes(), &mut drifted)?;
         let mut kept = Vec::new();
         for path in self.folder.hand_added() {
             if let Some(staging) = self.staging {

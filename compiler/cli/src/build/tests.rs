@@ -56,7 +56,7 @@ fn place(
         placed
     });
     let finished = sink
-        .finish(jobs.into(), scope, span())
+        .finish(jobs.into(), scope)
         .map_err(|failure| match failure {
             Failure::Stopped(message) => message,
             Failure::Diagnostics(found) => format!("{found:?}"),
