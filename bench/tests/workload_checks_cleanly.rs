@@ -3,16 +3,22 @@
 
 use std::path::Path;
 
+use gantry::check::Checked;
 use gantry::vfs::MemoryFs;
+
+/// The check of a generated workspace of `features` features.
+fn check_generated(features: usize, seed: u64) -> Checked {
+    let root = Path::new("/synthetic");
+    let mut fs = MemoryFs::new();
+    for file in gantry_bench::workspace(features, seed) {
+        fs.insert(root.join(&file.path), file.text);
+    }
+    gantry::check::check_path(&fs, root).expect("a workspace").1
+}
 
 #[test]
 fn a_generated_workspace_checks_without_diagnostics() {
-    let root = Path::new("/synthetic");
-    let mut fs = MemoryFs::new();
-    for file in gantry_bench::workspace(60, 7) {
-        fs.insert(root.join(&file.path), file.text);
-    }
-    let (_, checked) = gantry::check::check_path(&fs, root).expect("a workspace");
+    let checked = check_generated(60, 7);
     let messages: Vec<String> = checked
         .diagnostics
         .iter()
@@ -24,12 +30,7 @@ fn a_generated_workspace_checks_without_diagnostics() {
 
 #[test]
 fn a_generated_workspace_builds_every_target() {
-    let root = Path::new("/synthetic");
-    let mut fs = MemoryFs::new();
-    for file in gantry_bench::workspace(60, 11) {
-        fs.insert(root.join(&file.path), file.text);
-    }
-    let (_, checked) = gantry::check::check_path(&fs, root).expect("a workspace");
+    let checked = check_generated(60, 11);
     for environment in &checked.environments {
         let model = gantry::model::Model::of(&checked, &environment.name).expect("a model");
         for (target, emit) in gantry_targets::all() {

@@ -122,9 +122,7 @@ impl<'a> Model<'a> {
                 .as_ref()
                 .map_or(DEFAULT_TIER, |t| t.value.as_str());
             let defaults = TierDefaults::from_presets(&checked.presets, tier);
-            if tier_changes(feature, &defaults) {
-                apply_tier(Arc::make_mut(feature), &defaults);
-            }
+            apply_tier(feature, &defaults);
             tiers.insert(feature.name.value.clone(), defaults);
         }
         Some(Model {
@@ -160,23 +158,14 @@ impl<'a> Model<'a> {
     }
 }
 
-/// Whether [`apply_tier`] would change `feature`: only then is it copied.
-fn tier_changes(feature: &Feature, tier: &TierDefaults) -> bool {
-    feature.services.iter().any(|s| match &s.replicas {
-        None => true,
-        Some(r) => {
-            (r.min.is_none() && tier.replicas_min.is_some())
-                || (r.max.is_none() && tier.replicas_max.is_some())
-        }
-    })
-}
-
 /// Services that do not say how many replicas they run get their tier's range. The span of a
 /// defaulted value is the feature's `tier` (or the feature's name, when the tier is implied).
-fn apply_tier(feature: &mut Feature, tier: &TierDefaults) {
+/// The feature is copied only when one of its services changes.
+fn apply_tier(feature: &mut Arc<Feature>, tier: &TierDefaults) {
     let origin = feature.tier.as_ref().map_or(feature.name.span, |t| t.span);
-    for service in &mut feature.services {
-        let replicas = service.replicas.get_or_insert(Replicas {
+    for i in 0..feature.services.len() {
+        let current = feature.services[i].replicas.as_ref();
+        let mut replicas = current.cloned().unwrap_or(Replicas {
             min: None,
             max: None,
             target_cpu: None,
@@ -188,6 +177,9 @@ fn apply_tier(feature: &mut Feature, tier: &TierDefaults) {
         if replicas.max.is_none() {
             let min = replicas.min.as_ref().map_or(0, |m| m.value);
             replicas.max = tier.replicas_max.map(|v| Spanned::new(v.max(min), origin));
+        }
+        if current != Some(&replicas) {
+            Arc::make_mut(feature).services[i].replicas = Some(replicas);
         }
     }
 }

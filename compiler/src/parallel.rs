@@ -23,15 +23,10 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
         let handles: Vec<_> = parts
             .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        // The calling thread takes the first part: what it allocates stays in its own heap,
-        // which lives on, where a finished worker's heap is left to be reclaimed.
+        // The calling thread takes a part rather than wait.
         let mut results: Vec<R> = first.iter().map(f).collect();
         for handle in handles {
-            match handle.join() {
-                Ok(part) => results.extend(part),
-                // A panic in a worker is a bug; carry it to the caller as the same panic.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            results.extend(joined(handle));
         }
         results
     })
@@ -58,18 +53,23 @@ pub fn map_jobs<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     };
     let mut done: Vec<(usize, R)> = thread::scope(|scope| {
         let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        // The calling thread works too (see `map`).
+        // The calling thread works too.
         let mut done = work();
         for handle in handles {
-            match handle.join() {
-                Ok(results) => done.extend(results),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            done.extend(joined(handle));
         }
         done
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// What a worker returned. A panic in a worker is a bug: it goes on in the caller as the same
+/// panic.
+fn joined<R>(handle: thread::ScopedJoinHandle<'_, R>) -> R {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]

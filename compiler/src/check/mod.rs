@@ -281,17 +281,11 @@ pub fn check_workspace_cached(
         &mut diagnostics,
     );
 
-    let feature_nodes: Vec<(FileId, &Node)> = specs
+    let all_features: Vec<&Node> = specs
         .iter()
-        .filter_map(|p| p.doc.as_ref().map(|d| (p.file, d)))
-        .flat_map(|(file, d)| {
-            d.nodes
-                .iter()
-                .filter(|n| n.name.value == "feature")
-                .map(move |n| (file, n))
-        })
+        .filter_map(|p| p.doc.as_deref())
+        .flat_map(feature_nodes)
         .collect();
-    let all_features: Vec<&Node> = feature_nodes.iter().map(|(_, node)| *node).collect();
     if let Some(too_many) = limits::too_many_features(&all_features) {
         // Nothing past parsing runs: its cost grows with every feature and entity.
         diagnostics.push(too_many);
@@ -414,6 +408,11 @@ pub fn check_workspace_cached(
     }
 }
 
+/// The `feature` nodes of a spec file.
+fn feature_nodes(doc: &Document) -> impl Iterator<Item = &Node> {
+    doc.nodes.iter().filter(|n| n.name.value == "feature")
+}
+
 /// Every feature of the spec files as written and per environment (see [`lowering`]), in the
 /// order of the files. What `cache` holds for a file whose tree and context did not change is
 /// reused; the rest is lowered on every core.
@@ -442,7 +441,7 @@ fn lower_features(
         .map(|kept| kept.take_valid(&context))
         .unwrap_or_default();
     // Per spec file, what the last check lowered from the same tree.
-    let mut reused: Vec<Option<Vec<lowering::Lowered>>> = specs
+    let mut per_file: Vec<Option<Vec<lowering::Lowered>>> = specs
         .iter()
         .map(|parsed| {
             let doc = parsed.doc.as_ref()?;
@@ -456,20 +455,15 @@ fn lower_features(
     let to_lower: Vec<(usize, FileId, &Node)> = specs
         .iter()
         .enumerate()
-        .filter(|(i, _)| reused[*i].is_none())
+        .filter(|(i, _)| per_file[*i].is_none())
         .filter_map(|(i, p)| p.doc.as_ref().map(|d| (i, p.file, d)))
-        .flat_map(|(i, file, d)| {
-            d.nodes
-                .iter()
-                .filter(|n| n.name.value == "feature")
-                .map(move |n| (i, file, n))
-        })
+        .flat_map(|(i, file, d)| feature_nodes(d).map(move |n| (i, file, n)))
         .collect();
     let lowered = crate::parallel::map(&to_lower, |(_, file, node)| {
         lowering::lower(*file, node, environments, presets)
     });
     for ((i, _, _), lowered) in to_lower.iter().zip(lowered) {
-        reused[*i].get_or_insert_with(Vec::new).push(lowered);
+        per_file[*i].get_or_insert_with(Vec::new).push(lowered);
     }
     let mut written = Vec::new();
     let mut by_environment: Vec<Vec<Arc<Feature>>> =
@@ -482,7 +476,7 @@ fn lower_features(
             features.extend(one);
         }
     };
-    for (parsed, lowered) in specs.iter().zip(reused) {
+    for (parsed, lowered) in specs.iter().zip(per_file) {
         let (Some(doc), Some(lowered)) = (&parsed.doc, lowered) else {
             continue;
         };

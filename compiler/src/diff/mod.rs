@@ -178,25 +178,9 @@ pub fn diff_workspaces(
         })?;
         let object_changes = compare::compare(&base_objects, &head_objects);
         let no_tiers = BTreeMap::new();
-        let side = |m: &Option<Model<'_>>| -> (
-            Vec<std::sync::Arc<crate::ast::Feature>>,
-            BTreeMap<String, crate::model::TierDefaults>,
-        ) {
-            m.as_ref().map_or((Vec::new(), no_tiers.clone()), |m| {
-                (m.features.clone(), m.tiers.clone())
-            })
-        };
-        let (bf, bt) = side(&base_model);
-        let (hf, ht) = side(&head_model);
         let entity_changes = entities::compare(
-            &entities::Side {
-                features: &bf,
-                tiers: &bt,
-            },
-            &entities::Side {
-                features: &hf,
-                tiers: &ht,
-            },
+            &side_of(base_model.as_ref(), &no_tiers),
+            &side_of(head_model.as_ref(), &no_tiers),
         );
         let changed_keys: BTreeSet<&str> = object_changes.iter().map(|c| c.key.as_str()).collect();
         let mut explained: BTreeSet<String> = BTreeSet::new();
@@ -296,6 +280,24 @@ fn stdlib_risk_table() -> RiskTable {
         }
     }
     table
+}
+
+/// A side's features and tier defaults, for comparing entities; none when the side has no such
+/// environment.
+fn side_of<'s>(
+    model: Option<&'s Model<'_>>,
+    no_tiers: &'s BTreeMap<String, crate::model::TierDefaults>,
+) -> entities::Side<'s> {
+    match model {
+        Some(m) => entities::Side {
+            features: &m.features,
+            tiers: &m.tiers,
+        },
+        None => entities::Side {
+            features: &[],
+            tiers: no_tiers,
+        },
+    }
 }
 
 /// The objects of one environment with the given targets; none when the side has no such

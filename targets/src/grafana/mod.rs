@@ -14,7 +14,7 @@ mod panels;
 mod rollouts;
 mod slo;
 
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::Feature;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -61,7 +61,7 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
 }
 
 /// The grafana target's entry point: a dashboard per feature.
-pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     for feature in &model.features {
         out(Artifact {
             path: dashboard_path(&feature.name.value),

@@ -23,7 +23,7 @@ mod rollout;
 mod service;
 mod workload;
 
-use gantry::artifact::Artifact;
+use gantry::artifact::{Artifact, Sink};
 use gantry::ast::Feature;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -39,7 +39,7 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
 }
 
 /// The kubernetes target's entry point: a file per object, feature after feature.
-pub fn stream(model: &Model, sink: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+pub fn stream(model: &Model, sink: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let mut out = Output::new(sink);
     let callers = network::Callers::of(model);
     for feature in &model.features {

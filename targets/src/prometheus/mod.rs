@@ -20,7 +20,7 @@ mod fixture;
 mod rules;
 mod tests;
 
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::Feature;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -87,7 +87,7 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
 
 /// The prometheus target's entry point: per feature, its rules file and the promtool tests that
 /// prove them.
-pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for feature in &model.features {
         let rules = match feature_rules(model, feature) {

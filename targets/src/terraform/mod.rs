@@ -18,7 +18,7 @@ mod secrets;
 mod sizes;
 
 use ::hcl::Block;
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::Feature;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -50,7 +50,7 @@ fn region(model: &Model) -> Option<String> {
 }
 
 /// The terraform target's entry point.
-pub fn stream(model: &Model, out: &mut dyn FnMut(Artifact)) -> Result<(), Vec<Diagnostic>> {
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     for feature in &model.features {
         match feature_module(model, feature) {
