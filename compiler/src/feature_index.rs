@@ -35,6 +35,11 @@ impl FeatureIndex {
         self.all(features, name).next()
     }
 
+    /// Where the features named `name` stand in the list the index was built from.
+    pub fn positions(&self, name: &str) -> &[usize] {
+        self.positions.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// Every feature of `features` named `name`, in order.
     pub fn all<'f, F: Borrow<Feature>>(
         &self,

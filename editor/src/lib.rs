@@ -261,7 +261,7 @@ impl Server {
             let cache = self
                 .parses
                 .entry(key.clone())
-                .or_insert_with(ParseCache::keeping_lowerings);
+                .or_insert_with(ParseCache::incremental);
             let analysis = Analysis::run(&self.overlay, &key, cache);
             let files = diagnostics::by_file(&analysis);
             let before = self.published.remove(&key).unwrap_or_default();

@@ -65,7 +65,7 @@ pub(super) fn lower(
 
 /// What lowering depends on beyond a feature's own node: the trees that define presets (in
 /// order) and the environments.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Context {
     preset_trees: Vec<Arc<Document>>,
     environments: Vec<String>,
@@ -85,8 +85,12 @@ impl Context {
         }
     }
 
+    pub fn environments(&self) -> &[String] {
+        &self.environments
+    }
+
     /// The same trees (not equal ones: the same parses) and the same environments.
-    fn is(&self, other: &Context) -> bool {
+    pub fn is(&self, other: &Context) -> bool {
         self.environments == other.environments
             && self.preset_trees.len() == other.preset_trees.len()
             && self

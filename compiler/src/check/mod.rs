@@ -137,8 +137,43 @@ struct Parsed {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<String, CachedParse>,
-    /// The lowered features per file, when kept (see [`ParseCache::keeping_lowerings`]).
-    lowerings: Option<lowering::Cache>,
+    /// What else is kept for a checker that runs again and again (see
+    /// [`ParseCache::incremental`]).
+    incremental: Option<Incremental>,
+}
+
+/// The lowered features per file and the lint findings per feature and file, kept between
+/// checks.
+#[derive(Debug, Default)]
+struct Incremental {
+    lowerings: lowering::Cache,
+    /// Valid while the lowerings' context and gantry.kdl's tree (the lint settings, the risk
+    /// table, the teams) stay the same.
+    lints: crate::lint::Cache,
+    lints_context: lowering::Context,
+    lints_workspace: Option<Arc<Document>>,
+}
+
+impl Incremental {
+    /// The lint findings still valid for a check in `context` with gantry.kdl's `workspace`
+    /// tree; emptied first if they are not.
+    fn lints(
+        &mut self,
+        context: &lowering::Context,
+        workspace: Option<&Arc<Document>>,
+    ) -> &mut crate::lint::Cache {
+        let same_workspace = match (&self.lints_workspace, workspace) {
+            (Some(kept), Some(now)) => Arc::ptr_eq(kept, now),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_workspace || !self.lints_context.is(context) {
+            self.lints = crate::lint::Cache::default();
+            self.lints_context = context.clone();
+            self.lints_workspace = workspace.cloned();
+        }
+        &mut self.lints
+    }
 }
 
 #[derive(Debug)]
@@ -150,13 +185,14 @@ struct CachedParse {
 }
 
 impl ParseCache {
-    /// A cache that also keeps each file's lowered features, for a checker that runs again and
-    /// again (the language server): a check then lowers only the files that changed, unless a
-    /// preset or the environments changed. It costs a copy of every feature.
-    pub fn keeping_lowerings() -> ParseCache {
+    /// A cache for a checker that runs again and again (the language server). It also keeps
+    /// each file's lowered features and the lint findings of each feature and file: a check
+    /// then lowers and lints only what changed, unless a preset, the environments or gantry.kdl
+    /// changed. It costs a copy of every feature.
+    pub fn incremental() -> ParseCache {
         ParseCache {
             files: HashMap::new(),
-            lowerings: Some(lowering::Cache::default()),
+            incremental: Some(Incremental::default()),
         }
     }
 
@@ -307,14 +343,20 @@ pub fn check_workspace_cached(
         }
         _ => vec![DEFAULT_ENVIRONMENT.to_string()],
     };
+    let context = lowering::Context::new(
+        stdlib
+            .iter()
+            .chain([&ws_file])
+            .chain(&specs)
+            .filter_map(|p| p.doc.as_ref()),
+        &environment_names,
+    );
     let (features, by_environment) = lower_features(
         cache,
         &sources,
-        &stdlib,
-        &ws_file,
         &specs,
+        &context,
         &presets,
-        &environment_names,
         &mut diagnostics,
     );
     report_duplicate_features(&features, &mut diagnostics);
@@ -371,10 +413,14 @@ pub fn check_workspace_cached(
     } else {
         Vec::new()
     };
-    let documents: Vec<&Document> = std::iter::once(&ws_file)
+    let documents: Vec<(&str, &Arc<Document>)> = std::iter::once(&ws_file)
         .chain(&specs)
-        .filter_map(|p| p.doc.as_deref())
+        .filter_map(|p| Some((sources.get(p.file).name.as_str(), p.doc.as_ref()?)))
         .collect();
+    let kept_lints = cache
+        .incremental
+        .as_mut()
+        .map(|kept| kept.lints(&context, ws_file.doc.as_ref()));
     diagnostics.extend(crate::lint::run(
         &lints,
         &crate::lint::Inputs {
@@ -386,6 +432,7 @@ pub fn check_workspace_cached(
             risk: &risk,
             sources: &sources,
         },
+        kept_lints,
     ));
 
     let templates = templates::collect(
@@ -416,29 +463,19 @@ fn feature_nodes(doc: &Document) -> impl Iterator<Item = &Node> {
 /// Every feature of the spec files as written and per environment (see [`lowering`]), in the
 /// order of the files. What `cache` holds for a file whose tree and context did not change is
 /// reused; the rest is lowered on every core.
-#[allow(clippy::too_many_arguments)]
 fn lower_features(
     cache: &mut ParseCache,
     sources: &SourceMap,
-    stdlib: &[Parsed],
-    ws_file: &Parsed,
     specs: &[Parsed],
+    context: &lowering::Context,
     presets: &PresetIndex,
-    environments: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Arc<Feature>>, Vec<Vec<Arc<Feature>>>) {
-    let context = lowering::Context::new(
-        stdlib
-            .iter()
-            .chain([ws_file])
-            .chain(specs)
-            .filter_map(|p| p.doc.as_ref()),
-        environments,
-    );
+    let environments = context.environments();
     let mut previous = cache
-        .lowerings
+        .incremental
         .as_mut()
-        .map(|kept| kept.take_valid(&context))
+        .map(|kept| kept.lowerings.take_valid(context))
         .unwrap_or_default();
     // Per spec file, what the last check lowered from the same tree.
     let mut per_file: Vec<Option<Vec<lowering::Lowered>>> = specs
@@ -480,7 +517,7 @@ fn lower_features(
         let (Some(doc), Some(lowered)) = (&parsed.doc, lowered) else {
             continue;
         };
-        if cache.lowerings.is_some() {
+        if cache.incremental.is_some() {
             lowered.iter().cloned().for_each(&mut add);
             kept.insert(
                 sources.get(parsed.file).name.clone(),
@@ -490,8 +527,8 @@ fn lower_features(
             lowered.into_iter().for_each(&mut add);
         }
     }
-    if let Some(lowerings) = cache.lowerings.as_mut() {
-        lowerings.refill(context, kept);
+    if let Some(incremental) = cache.incremental.as_mut() {
+        incremental.lowerings.refill(context.clone(), kept);
     }
     (written, by_environment)
 }
@@ -671,7 +708,13 @@ mod cache_tests {
         checked
             .diagnostics
             .iter()
-            .map(|d| format!("{:?} {} {}", d.primary.span, d.id, d.message))
+            .map(|d| {
+                let secondary: Vec<_> = d.secondary.iter().map(|l| (l.span, &l.text)).collect();
+                format!(
+                    "{:?} {:?} {} {} {secondary:?}",
+                    d.primary.span, d.severity, d.id, d.message
+                )
+            })
             .collect()
     }
 
@@ -738,6 +781,15 @@ mod cache_tests {
 
     /// Checks `specs` with `cache` and without one, and requires the same result.
     fn check_both(cache: &mut ParseCache, workspace: &str, specs: &[(&str, &str)]) -> Built {
+        compared(cache, workspace, specs).0
+    }
+
+    /// [`check_both`], with the diagnostics.
+    fn compared(
+        cache: &mut ParseCache,
+        workspace: &str,
+        specs: &[(&str, &str)],
+    ) -> (Built, Vec<String>) {
         let inputs = |specs: &[(&str, &str)]| specs.iter().map(|(n, t)| input(n, t)).collect();
         let cached = check_workspace_cached(
             cache,
@@ -752,12 +804,85 @@ mod cache_tests {
         );
         assert_eq!(messages(&cached), messages(&fresh));
         assert_eq!(built(&cached), built(&fresh));
-        built(&cached)
+        (built(&cached), messages(&cached))
+    }
+
+    /// The diagnostics of a rule, as [`messages`] shows them.
+    fn of_rule<'a>(messages: &'a [String], id: &str) -> Vec<&'a String> {
+        messages
+            .iter()
+            .filter(|m| m.contains(&format!(" {id} ")))
+            .collect()
+    }
+
+    const LEAKY_PRESET: &str = "preset \"shop/leaky\" doc=\"Shop services\" {\n    service \"defaults\" {\n        env \"STRIPE_KEY\" value=\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n    }\n}\n";
+    const USES_LEAKY: &str = "feature \"cart\" {\n    owner \"payments\"\n    service \"api\" use=\"shop/leaky\" { image \"registry.example/cart:1\"; }\n}\n";
+    const UNOWNED: &str =
+        "feature \"returns\" {\n    service \"api\" { image \"registry.example/returns:1\"; }\n}\n";
+    const LEAK: &str = "feature \"refunds\" {\n    owner \"payments\"\n    service \"api\" {\n        image \"registry.example/refunds:1\"\n        env \"TOKEN\" value=\"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n    }\n}\n";
+
+    #[test]
+    fn kept_lint_findings_follow_edits_of_features_files_presets_and_settings() {
+        let mut cache = ParseCache::incremental();
+        let ws = WORKSPACE.replace(
+            "workspace \"w\" {\n",
+            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
+        );
+        let mut specs = vec![
+            ("leaky.kdl", LEAKY_PRESET),
+            ("refunds.kdl", LEAK),
+            ("returns.kdl", UNOWNED),
+        ];
+        let (_, found) = compared(&mut cache, &ws, &specs);
+        assert_eq!(of_rule(&found, "feature-without-owner").len(), 1);
+        assert_eq!(of_rule(&found, "secret-literal").len(), 2);
+        let kept_returns = |cache: &ParseCache| {
+            let lints = &cache.incremental.as_ref().expect("kept").lints;
+            lints.versions_of("returns").expect("returns is kept")
+        };
+        let returns = kept_returns(&cache);
+
+        // Another file's edit: the findings of `returns` are reused, not found again.
+        let fixed = LEAK.replace("ghp_0123456789abcdefghijABCDEFGHIJ012345", "kept-elsewhere");
+        specs[1] = ("refunds.kdl", &fixed);
+        let (_, found) = compared(&mut cache, &ws, &specs);
+        assert_eq!(of_rule(&found, "secret-literal").len(), 1);
+        assert!(Arc::ptr_eq(&returns, &kept_returns(&cache)));
+
+        // A new use of the preset adds a place to the preset's finding.
+        specs.push(("cart.kdl", USES_LEAKY));
+        let (_, found) = compared(&mut cache, &ws, &specs);
+        let leak = of_rule(&found, "secret-literal");
+        assert!(
+            leak[0].contains("preset `shop/leaky` is used here"),
+            "{leak:?}"
+        );
+
+        // An allowance in the feature silences its own finding.
+        let allowed = UNOWNED.replace(
+            "feature \"returns\" {\n",
+            "feature \"returns\" {\n    allow \"feature-without-owner\" reason=\"a prototype\"\n",
+        );
+        specs[2] = ("returns.kdl", &allowed);
+        let (_, found) = compared(&mut cache, &ws, &specs);
+        assert!(of_rule(&found, "feature-without-owner").is_empty());
+        specs[2] = ("returns.kdl", UNOWNED);
+
+        // The workspace's settings and environments reach every finding.
+        let warned = ws.replace(
+            "    environment \"prod\"\n",
+            "    environment \"prod\"\n    lint {\n        warn \"feature-without-owner\" \"secret-literal\"\n    }\n",
+        );
+        let (_, found) = compared(&mut cache, &warned, &specs);
+        let unowned = of_rule(&found, "feature-without-owner");
+        assert!(unowned[0].contains("Warning"), "{unowned:?}");
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert!(of_rule(&found, "feature-without-owner")[0].contains("Error"));
     }
 
     #[test]
     fn kept_lowerings_follow_edits_of_specs_presets_and_environments() {
-        let mut cache = ParseCache::keeping_lowerings();
+        let mut cache = ParseCache::incremental();
         let with_envs = WORKSPACE.replace(
             "workspace \"w\" {\n",
             "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
@@ -771,7 +896,7 @@ mod cache_tests {
         }
         let first = check_both(&mut cache, &with_envs, &specs(PRESETS, BILLING));
         let lowered = |cache: &ParseCache, name: &str| {
-            let files = &cache.lowerings.as_ref().expect("kept").files;
+            let files = &cache.incremental.as_ref().expect("kept").lowerings.files;
             files
                 .get(name)
                 .map(|(doc, lowered)| (doc.clone(), lowered.len()))

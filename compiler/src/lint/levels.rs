@@ -2,9 +2,9 @@
 //! workspace's `lint { … }`, then an `allow "RULE" reason=…` on the node or its feature.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use crate::ast::{Feature, Suppression, Workspace};
+use crate::ast::{Feature, Name, Suppression, Workspace};
+use crate::check::EnvironmentView;
 use crate::diagnostics::Severity;
 use crate::resolve::PresetIndex;
 
@@ -20,24 +20,21 @@ pub enum Level {
 /// The tier a feature without `tier` gets.
 pub const DEFAULT_TIER: &str = "standard";
 
-/// A silenced rule: on the feature (`None`) or on one of its entities, and the rule id.
-type Suppressed = (Option<(&'static str, String)>, String);
-
-/// Severity settings for one environment.
-pub struct Levels {
+/// Severity settings for one environment. The settings of the features a finding is about are
+/// looked up when it is found: most features have none.
+pub struct Levels<'a> {
     workspace: BTreeMap<String, Level>,
-    /// Per feature: its tier's settings.
+    /// Per tier preset that sets any: its settings.
     tiers: BTreeMap<String, BTreeMap<String, Level>>,
-    /// Per feature: the rules silenced on the feature and on each of its entities.
-    suppressed: BTreeMap<String, Vec<Suppressed>>,
+    view: &'a EnvironmentView,
 }
 
-impl Levels {
+impl<'a> Levels<'a> {
     pub fn new(
         workspace: Option<&Workspace>,
-        features: &[Arc<Feature>],
+        view: &'a EnvironmentView,
         presets: &PresetIndex,
-    ) -> Levels {
+    ) -> Levels<'a> {
         let mut ws = BTreeMap::new();
         if let Some(w) = workspace {
             for (ids, level) in [
@@ -50,40 +47,32 @@ impl Levels {
                 }
             }
         }
-        let mut tiers = BTreeMap::new();
-        let mut suppressed = BTreeMap::new();
-        for feature in features {
-            let tier = feature
-                .tier
-                .as_ref()
-                .map_or(DEFAULT_TIER, |t| t.value.as_str());
-            tiers.insert(feature.name.value.clone(), tier_levels(presets, tier));
-            suppressed.insert(feature.name.value.clone(), suppressions(feature));
-        }
+        let tiers = presets
+            .presets
+            .keys()
+            .map(|name| (name.clone(), tier_levels(presets, name)))
+            .filter(|(_, levels)| !levels.is_empty())
+            .collect();
         Levels {
             workspace: ws,
             tiers,
-            suppressed,
+            view,
         }
     }
 
     pub fn level(&self, rule: &Rule, subject: &Subject) -> Level {
-        let silenced = self.suppressed.get(&subject.feature).is_some_and(|list| {
-            list.iter().any(|(entity, id)| {
-                id == rule.id && (entity.is_none() || *entity == subject.entity)
-            })
-        });
-        if silenced {
+        let features = || self.view.index.all(&self.view.features, &subject.feature);
+        if features().any(|f| silences(f, rule.id, subject.entity.as_ref())) {
             return Level::Allow;
         }
         if let Some(level) = self.workspace.get(rule.id) {
             return *level;
         }
-        if let Some(level) = self
-            .tiers
-            .get(&subject.feature)
-            .and_then(|t| t.get(rule.id))
-        {
+        let tier = features()
+            .last()
+            .and_then(|f| f.tier.as_ref())
+            .map_or(DEFAULT_TIER, |t| t.value.as_str());
+        if let Some(level) = self.tiers.get(tier).and_then(|t| t.get(rule.id)) {
             return *level;
         }
         match rule.default {
@@ -114,43 +103,54 @@ fn tier_levels(presets: &PresetIndex, tier: &str) -> BTreeMap<String, Level> {
     out
 }
 
-fn suppressions(feature: &Feature) -> Vec<Suppressed> {
-    let mut out = Vec::new();
-    let mut add = |entity: Option<(&'static str, String)>, list: &[Suppression]| {
-        for s in list {
-            out.push((entity.clone(), s.rule.value.clone()));
-        }
+/// Whether `allow "RULE"` on the feature, or on the entity a finding is about, silences `rule`.
+fn silences(feature: &Feature, rule: &str, entity: Option<&(&'static str, String)>) -> bool {
+    let listed = |list: &[Suppression]| list.iter().any(|s| s.rule.value == rule);
+    if listed(&feature.suppressions) {
+        return true;
+    }
+    let Some((kind, name)) = entity else {
+        return false;
     };
-    add(None, &feature.suppressions);
-    for s in &feature.services {
-        add(Some(("service", s.name.value.clone())), &s.suppressions);
+    let named = |entity: &Name, list: &[Suppression]| entity.value == *name && listed(list);
+    match *kind {
+        "service" => feature
+            .services
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "datastore" => feature
+            .datastores
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "secret" => feature
+            .secrets
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "flag" => feature
+            .flags
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "slo" => feature.slos.iter().any(|e| named(&e.name, &e.suppressions)),
+        "alert" => feature
+            .alerts
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "runbook" => feature
+            .runbooks
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "agent" => feature
+            .agents
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "gate" => feature
+            .gates
+            .iter()
+            .any(|e| named(&e.name, &e.suppressions)),
+        "deploy" => feature.deploys.iter().enumerate().any(|(i, d)| {
+            super::about_deploy(feature, i).entity.as_ref() == Some(&(*kind, name.clone()))
+                && listed(&d.suppressions)
+        }),
+        _ => false,
     }
-    for d in &feature.datastores {
-        add(Some(("datastore", d.name.value.clone())), &d.suppressions);
-    }
-    for s in &feature.secrets {
-        add(Some(("secret", s.name.value.clone())), &s.suppressions);
-    }
-    for f in &feature.flags {
-        add(Some(("flag", f.name.value.clone())), &f.suppressions);
-    }
-    for (i, d) in feature.deploys.iter().enumerate() {
-        add(super::about_deploy(feature, i).entity, &d.suppressions);
-    }
-    for s in &feature.slos {
-        add(Some(("slo", s.name.value.clone())), &s.suppressions);
-    }
-    for a in &feature.alerts {
-        add(Some(("alert", a.name.value.clone())), &a.suppressions);
-    }
-    for r in &feature.runbooks {
-        add(Some(("runbook", r.name.value.clone())), &r.suppressions);
-    }
-    for a in &feature.agents {
-        add(Some(("agent", a.name.value.clone())), &a.suppressions);
-    }
-    for g in &feature.gates {
-        add(Some(("gate", g.name.value.clone())), &g.suppressions);
-    }
-    out
 }

@@ -4,14 +4,16 @@
 
 mod levels;
 pub mod origin;
+mod run;
 #[cfg(test)]
 pub mod testing;
 
 pub use levels::{DEFAULT_TIER, Level, Levels};
+pub use run::{Cache, Inputs, run};
 
 use crate::ast::{Feature, Workspace};
 use crate::check::EnvironmentView;
-use crate::diagnostics::{Diagnostic, Label, Severity};
+use crate::diagnostics::{Label, Severity};
 use crate::feature_index::FeatureIndex;
 use crate::resolve::PresetIndex;
 use crate::risk::RiskTable;
@@ -25,7 +27,27 @@ pub struct Rule {
     pub id: &'static str,
     pub default: Severity,
     pub doc: &'static str,
+    pub scope: Scope,
     pub check: fn(&LintContext, &mut Vec<Finding>),
+}
+
+/// What a rule's findings depend on. It says how a rule is run, and what a check that runs again
+/// after an edit (the language server's) can keep from the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Findings about a feature come from that feature alone (as written, and merged in every
+    /// environment: [`EnvironmentView::feature`] with its own name), the workspace settings,
+    /// the presets and the risk table. The rule is run feature by feature: `cx.features` holds
+    /// one, and a feature no edit touched keeps its findings.
+    Feature,
+    /// Findings about a spec file come from its text alone (`cx.documents` holds it), save those
+    /// inside a preset, which may name every place the preset is used (`cx.all_documents`).
+    /// The rule is run file by file, in the first environment only: files are the same in
+    /// every environment.
+    File,
+    /// Findings may come from anything: the rule sees every feature of each environment, every
+    /// time.
+    Workspace,
 }
 
 impl Rule {
@@ -48,16 +70,18 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// Declares a lint rule: `declare_rule! { /// docs… pub NAME = ("rule-id", Severity::Error, check_fn); }`.
+/// Declares a lint rule:
+/// `declare_rule! { /// docs… pub NAME = ("rule-id", Severity::Error, Scope::Feature, check_fn); }`.
 /// The doc comment becomes the rule's `explain` text.
 #[macro_export]
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* pub $name:ident = ($id:literal, $severity:expr, $check:path);) => {
+    ($(#[doc = $doc:literal])* pub $name:ident = ($id:literal, $severity:expr, $scope:expr, $check:path);) => {
         $(#[doc = $doc])*
         pub static $name: $crate::lint::Rule = $crate::lint::Rule {
             id: $id,
             default: $severity,
             doc: concat!($($doc, "\n"),*),
+            scope: $scope,
             check: $check,
         };
     };
@@ -115,25 +139,30 @@ impl Finding {
 pub struct LintContext<'a> {
     pub workspace: Option<&'a Workspace>,
     pub environment: &'a str,
+    /// The features to judge: every feature of the environment, or one (see [`Scope`]).
     pub features: &'a [Arc<Feature>],
-    /// `features` by name.
-    pub index: &'a FeatureIndex,
+    /// The environment, every feature of it.
+    pub view: &'a EnvironmentView,
     /// Every environment, for rules that compare them.
     pub environments: &'a [EnvironmentView],
     /// The features as written, before merging: see [`origin`].
     pub written: &'a [Arc<Feature>],
     /// `written` by name.
     pub written_index: &'a FeatureIndex,
-    /// The parsed spec files and gantry.kdl (not the stdlib).
+    /// The files to judge: the parsed spec files and gantry.kdl (not the stdlib), or one (see
+    /// [`Scope`]).
     pub documents: &'a [&'a Document],
+    /// Every parsed spec file and gantry.kdl.
+    pub all_documents: &'a [&'a Document],
     pub presets: &'a PresetIndex,
     pub risk: &'a RiskTable,
     pub sources: &'a SourceMap,
 }
 
 impl<'a> LintContext<'a> {
+    /// The environment's feature named `name`, whichever features are judged.
     pub fn feature(&self, name: &str) -> Option<&'a Feature> {
-        self.index.first(self.features, name)
+        self.view.feature(name)
     }
 }
 
@@ -159,59 +188,4 @@ pub fn about_deploy(feature: &Feature, index: usize) -> Subject {
         .as_ref()
         .map_or_else(|| format!("#{index}"), |s| s.value.clone());
     about(feature, "deploy", &name)
-}
-
-/// Everything a check has built, for the rules: one [`LintContext`] per environment is made
-/// from it.
-pub struct Inputs<'a> {
-    pub workspace: Option<&'a Workspace>,
-    /// The features as written, before merging.
-    pub written: &'a [Arc<Feature>],
-    /// The parsed spec files and gantry.kdl (not the stdlib), for rules about text itself.
-    pub documents: &'a [&'a Document],
-    pub environments: &'a [EnvironmentView],
-    pub presets: &'a PresetIndex,
-    pub risk: &'a RiskTable,
-    pub sources: &'a SourceMap,
-}
-
-/// Runs every rule over every environment and returns the diagnostics at their settled
-/// severities. A finding repeated by several environments is reported once.
-pub fn run(rules: &[&'static Rule], inputs: &Inputs) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let written_index = FeatureIndex::new(inputs.written);
-    for env in inputs.environments {
-        let cx = LintContext {
-            workspace: inputs.workspace,
-            environment: &env.name,
-            features: &env.features,
-            index: &env.index,
-            environments: inputs.environments,
-            written: inputs.written,
-            written_index: &written_index,
-            documents: inputs.documents,
-            presets: inputs.presets,
-            risk: inputs.risk,
-            sources: inputs.sources,
-        };
-        let levels = Levels::new(inputs.workspace, &env.features, inputs.presets);
-        for rule in rules {
-            let mut findings = Vec::new();
-            (rule.check)(&cx, &mut findings);
-            for finding in findings {
-                let severity = match levels.level(rule, &finding.subject) {
-                    Level::Allow => continue,
-                    Level::Warn => Severity::Warning,
-                    Level::Deny => Severity::Error,
-                };
-                let mut d = Diagnostic::error(rule.id, finding.span, finding.message)
-                    .with_label(finding.label)
-                    .with_optional_help(finding.help);
-                d.severity = severity;
-                d.secondary = finding.secondary;
-                out.push(d);
-            }
-        }
-    }
-    out
 }

@@ -1,6 +1,6 @@
 use crate::ast::{Agent, Budget, BudgetCap, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::source::Spanned;
 
 use super::{agents, at_value};
@@ -33,7 +33,7 @@ crate::declare_rule! {
     ///     budget tokens-per-day=5000000 usd-per-month=400
     /// }
     /// ```
-    pub AGENT_BUDGET_OVER_CAP = ("agent-budget-over-cap", Severity::Error, check);
+    pub AGENT_BUDGET_OVER_CAP = ("agent-budget-over-cap", Severity::Error, Scope::Feature, check);
 }
 
 /// One capped quantity: how to read it from a budget and a cap, and how to say it.

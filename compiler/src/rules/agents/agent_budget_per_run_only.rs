@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_value};
 
@@ -28,7 +28,7 @@ crate::declare_rule! {
     ///     budget tokens-per-run=100000 tokens-per-day=2000000 usd-per-month=300
     /// }
     /// ```
-    pub AGENT_BUDGET_PER_RUN_ONLY = ("agent-budget-per-run-only", Severity::Error, check);
+    pub AGENT_BUDGET_PER_RUN_ONLY = ("agent-budget-per-run-only", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 use crate::ast::{Agent, Datastore, Effect, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::source::{Span, Spanned};
 use crate::values::{Resource, ResourceKind, Target};
 
@@ -39,7 +39,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub AGENT_DATA_WITHOUT_PII_GUARDRAIL = ("agent-data-without-pii-guardrail", Severity::Error, check);
+    pub AGENT_DATA_WITHOUT_PII_GUARDRAIL = ("agent-data-without-pii-guardrail", Severity::Error, Scope::Workspace, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

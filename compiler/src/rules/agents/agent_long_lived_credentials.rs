@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::values::Duration;
 
 use super::{agents, at_value};
@@ -30,7 +30,7 @@ crate::declare_rule! {
     ///     credentials source="vault" ttl="1h"
     /// }
     /// ```
-    pub AGENT_LONG_LIVED_CREDENTIALS = ("agent-long-lived-credentials", Severity::Warning, check);
+    pub AGENT_LONG_LIVED_CREDENTIALS = ("agent-long-lived-credentials", Severity::Warning, Scope::Feature, check);
 }
 
 /// The longest a credential may live.

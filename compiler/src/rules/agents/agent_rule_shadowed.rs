@@ -1,6 +1,6 @@
 use crate::ast::{Agent, AgentRule, Effect, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::source::Spanned;
 use crate::values::{Resource, Target};
 
@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///     deny "deploy" "k8s:shop/worker"
     /// }
     /// ```
-    pub AGENT_RULE_SHADOWED = ("agent-rule-shadowed", Severity::Warning, check);
+    pub AGENT_RULE_SHADOWED = ("agent-rule-shadowed", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

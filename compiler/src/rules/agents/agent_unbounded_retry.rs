@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_value};
 
@@ -29,7 +29,7 @@ crate::declare_rule! {
     ///     retry max-attempts=3 backoff="exponential" initial-delay="10s"
     /// }
     /// ```
-    pub AGENT_UNBOUNDED_RETRY = ("agent-unbounded-retry", Severity::Error, check);
+    pub AGENT_UNBOUNDED_RETRY = ("agent-unbounded-retry", Severity::Error, Scope::Feature, check);
 }
 
 /// The most attempts, the first included, that a retry policy may make.

@@ -1,6 +1,6 @@
 use crate::ast::{Effect, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::values::{Resource, ResourceKind, Target};
 
 use super::{agents, at_value};
@@ -31,7 +31,7 @@ crate::declare_rule! {
     ///     allow "deploy" "k8s:checkout/api"
     /// }
     /// ```
-    pub AGENT_WILDCARD_WRITE = ("agent-wildcard-write", Severity::Error, check);
+    pub AGENT_WILDCARD_WRITE = ("agent-wildcard-write", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

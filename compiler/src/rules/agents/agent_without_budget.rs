@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_agent, at_value};
 
@@ -30,7 +30,7 @@ crate::declare_rule! {
     ///     allow "read" "k8s:*"
     /// }
     /// ```
-    pub AGENT_WITHOUT_BUDGET = ("agent-without-budget", Severity::Error, check);
+    pub AGENT_WITHOUT_BUDGET = ("agent-without-budget", Severity::Error, Scope::Feature, check);
 }
 
 const HELP: &str =

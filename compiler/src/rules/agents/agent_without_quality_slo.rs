@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_agent};
 
@@ -29,7 +29,7 @@ crate::declare_rule! {
     ///     slo "cost-per-task" max-usd=0.50
     /// }
     /// ```
-    pub AGENT_WITHOUT_QUALITY_SLO = ("agent-without-quality-slo", Severity::Warning, check);
+    pub AGENT_WITHOUT_QUALITY_SLO = ("agent-without-quality-slo", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

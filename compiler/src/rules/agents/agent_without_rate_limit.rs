@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_agent};
 
@@ -28,7 +28,7 @@ crate::declare_rule! {
     ///     rate-limit requests-per-minute=30 runs-per-hour=20 concurrency=2
     /// }
     /// ```
-    pub AGENT_WITHOUT_RATE_LIMIT = ("agent-without-rate-limit", Severity::Warning, check);
+    pub AGENT_WITHOUT_RATE_LIMIT = ("agent-without-rate-limit", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

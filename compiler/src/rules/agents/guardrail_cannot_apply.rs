@@ -1,6 +1,6 @@
 use crate::ast::{Effect, Guardrail};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 
 use super::{agents, at_value};
 
@@ -39,7 +39,7 @@ crate::declare_rule! {
     ///     guardrail "destructive-commands" action="block" on="tool-call"
     /// }
     /// ```
-    pub GUARDRAIL_CANNOT_APPLY = ("guardrail-cannot-apply", Severity::Error, check);
+    pub GUARDRAIL_CANNOT_APPLY = ("guardrail-cannot-apply", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

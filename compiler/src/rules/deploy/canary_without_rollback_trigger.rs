@@ -1,6 +1,6 @@
 use crate::ast::Feature;
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about_deploy};
+use crate::lint::{Finding, LintContext, Scope, about_deploy};
 
 use super::{progressive, rollout_name, strategy_place};
 
@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub CANARY_WITHOUT_ROLLBACK_TRIGGER = ("canary-without-rollback-trigger", Severity::Error, check);
+    pub CANARY_WITHOUT_ROLLBACK_TRIGGER = ("canary-without-rollback-trigger", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

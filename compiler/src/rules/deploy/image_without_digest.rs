@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity;
 use crate::lint::origin::{self, Written};
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,7 +28,7 @@ crate::declare_rule! {
     ///     image "registry.example/api:1.4.2" digest="sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
     /// }
     /// ```
-    pub IMAGE_WITHOUT_DIGEST = ("image-without-digest", Severity::Warning, check);
+    pub IMAGE_WITHOUT_DIGEST = ("image-without-digest", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

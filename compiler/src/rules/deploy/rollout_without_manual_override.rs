@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about_deploy};
+use crate::lint::{Finding, LintContext, Scope, about_deploy};
 
 use super::{progressive, rollout_name, strategy_place};
 
@@ -32,7 +32,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub ROLLOUT_WITHOUT_MANUAL_OVERRIDE = ("rollout-without-manual-override", Severity::Warning, check);
+    pub ROLLOUT_WITHOUT_MANUAL_OVERRIDE = ("rollout-without-manual-override", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

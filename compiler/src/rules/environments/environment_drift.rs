@@ -1,6 +1,6 @@
 use crate::ast::{Deploy, Effect, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about, about_deploy};
+use crate::lint::{Finding, LintContext, Scope, about, about_deploy};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -29,7 +29,7 @@ crate::declare_rule! {
     /// slo "availability" objective=99.9 { ratio preset="std/http-availability" }
     /// env "staging" { slo "availability" objective=99.0 }
     /// ```
-    pub ENVIRONMENT_DRIFT = ("environment-drift", Severity::Warning, check);
+    pub ENVIRONMENT_DRIFT = ("environment-drift", Severity::Warning, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

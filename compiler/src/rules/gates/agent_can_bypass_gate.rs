@@ -1,6 +1,6 @@
 use crate::ast::{Agent, Effect, Feature};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 use crate::risk::RiskTier;
 use crate::source::Spanned;
 use crate::values::{Resource, ResourceKind, Target};
@@ -37,7 +37,7 @@ crate::declare_rule! {
     ///     allow "write" "github:acme/shop/pulls"
     /// }
     /// ```
-    pub AGENT_CAN_BYPASS_GATE = ("agent-can-bypass-gate", Severity::Error, check);
+    pub AGENT_CAN_BYPASS_GATE = ("agent-can-bypass-gate", Severity::Error, Scope::Feature, check);
 }
 
 /// The actions that change what they act on: the change of the risk table each one is, and how

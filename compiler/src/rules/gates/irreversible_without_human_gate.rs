@@ -1,6 +1,6 @@
 use crate::ast::{Effect, Feature, Gate};
 use crate::diagnostics::{Label, Severity};
-use crate::lint::{Finding, LintContext, about_feature};
+use crate::lint::{Finding, LintContext, Scope, about_feature};
 use crate::risk::{Grade, RiskTier};
 use crate::source::Span;
 use crate::values::ResourceKind;
@@ -40,7 +40,7 @@ crate::declare_rule! {
     ///     gate "data-changes" tier="irreversible" { approve team="payments" count=1 }
     /// }
     /// ```
-    pub IRREVERSIBLE_WITHOUT_HUMAN_GATE = ("irreversible-without-human-gate", Severity::Error, check);
+    pub IRREVERSIBLE_WITHOUT_HUMAN_GATE = ("irreversible-without-human-gate", Severity::Error, Scope::Feature, check);
 }
 
 /// Something of the feature whose change cannot be undone: where it is and why.

@@ -1,6 +1,6 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 use crate::suggest::did_you_mean;
 
 use crate::lint::origin;
@@ -42,7 +42,7 @@ crate::declare_rule! {
     ///     runbook "queue-backlog" { summary "Orders are queueing"; step "Scale the workers" }
     /// }
     /// ```
-    pub ALERT_WITHOUT_RUNBOOK = ("alert-without-runbook", Severity::Error, check);
+    pub ALERT_WITHOUT_RUNBOOK = ("alert-without-runbook", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 use crate::ast::{Deploy, Feature, Name, RollbackTrigger, Slo};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about_deploy};
+use crate::lint::{Finding, LintContext, Scope, about_deploy};
 use crate::source::Span;
 
 use crate::lint::origin::{self, Written};
@@ -45,7 +45,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub ROLLBACK_TRIGGER_WITHOUT_TELEMETRY = ("rollback-trigger-without-telemetry", Severity::Error, check);
+    pub ROLLBACK_TRIGGER_WITHOUT_TELEMETRY = ("rollback-trigger-without-telemetry", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

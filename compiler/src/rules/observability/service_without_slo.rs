@@ -1,5 +1,5 @@
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,7 +28,7 @@ crate::declare_rule! {
     ///     runbook "api-down" { summary "The API fails requests"; step "Roll back" }
     /// }
     /// ```
-    pub SERVICE_WITHOUT_SLO = ("service-without-slo", Severity::Error, check);
+    pub SERVICE_WITHOUT_SLO = ("service-without-slo", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

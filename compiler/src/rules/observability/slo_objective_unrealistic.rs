@@ -1,6 +1,6 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::source::Spanned;
 use crate::values::Duration;
 
@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub SLO_OBJECTIVE_UNREALISTIC = ("slo-objective-unrealistic", Severity::Warning, check);
+    pub SLO_OBJECTIVE_UNREALISTIC = ("slo-objective-unrealistic", Severity::Warning, Scope::Feature, check);
 }
 
 /// The highest objective a service can be held to: the availability its platform promises.

@@ -1,7 +1,7 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
 use crate::lint::origin;
-use crate::lint::{Finding, LintContext};
+use crate::lint::{Finding, LintContext, Scope};
 use crate::source::Spanned;
 use crate::values::Duration;
 
@@ -35,7 +35,7 @@ crate::declare_rule! {
     ///     }
     /// }
     /// ```
-    pub SLO_WINDOW_TOO_SHORT = ("slo-window-too-short", Severity::Warning, check);
+    pub SLO_WINDOW_TOO_SHORT = ("slo-window-too-short", Severity::Warning, Scope::Feature, check);
 }
 
 /// The shortest period whose burn-rate windows are worth alerting on.

@@ -1,6 +1,6 @@
 use crate::ast::{Feature, Name};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 use crate::suggest::did_you_mean;
 
 use crate::lint::origin;
@@ -41,7 +41,7 @@ crate::declare_rule! {
     ///     runbook "queue-backlog" { summary "Orders are queueing"; step "Scale the workers" }
     /// }
     /// ```
-    pub UNUSED_RUNBOOK = ("unused-runbook", Severity::Warning, check);
+    pub UNUSED_RUNBOOK = ("unused-runbook", Severity::Warning, Scope::Feature, check);
 }
 
 /// A `runbook=` of a feature: what holds it, and the name it links.

@@ -1,6 +1,6 @@
 use crate::ast::Feature;
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, about_feature};
+use crate::lint::{Finding, LintContext, Scope, about_feature};
 use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
@@ -28,7 +28,7 @@ crate::declare_rule! {
     ///     service "api" { image "registry.example/api:1.0.0"; port 8080 }
     /// }
     /// ```
-    pub FEATURE_WITHOUT_OWNER = ("feature-without-owner", Severity::Error, check);
+    pub FEATURE_WITHOUT_OWNER = ("feature-without-owner", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

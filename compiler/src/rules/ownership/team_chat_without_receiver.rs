@@ -1,6 +1,6 @@
 use crate::ast::{Team, Workspace};
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, Subject};
+use crate::lint::{Finding, LintContext, Scope, Subject};
 use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
@@ -30,7 +30,7 @@ crate::declare_rule! {
     ///     receiver "payments-chat" kind="slack" channel="#payments-oncall" api-url-file="/etc/alertmanager/secrets/slack"
     /// }
     /// ```
-    pub TEAM_CHAT_WITHOUT_RECEIVER = ("team-chat-without-receiver", Severity::Warning, check);
+    pub TEAM_CHAT_WITHOUT_RECEIVER = ("team-chat-without-receiver", Severity::Warning, Scope::Workspace, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity;
 use crate::lint::origin::{Origin, Written};
-use crate::lint::{Finding, LintContext, about};
+use crate::lint::{Finding, LintContext, Scope, about};
 
 use super::is_secret_name;
 
@@ -40,7 +40,7 @@ crate::declare_rule! {
     ///     secret "shop-db" from="aws-secretsmanager"
     /// }
     /// ```
-    pub SECRET_IN_PLAIN_ENV = ("secret-in-plain-env", Severity::Error, check);
+    pub SECRET_IN_PLAIN_ENV = ("secret-in-plain-env", Severity::Error, Scope::Feature, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {

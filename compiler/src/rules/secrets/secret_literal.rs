@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::diagnostics::Severity;
-use crate::lint::{Finding, LintContext, Subject};
+use crate::lint::{Finding, LintContext, Scope, Subject};
 use crate::source::Span;
 use crate::syntax::Node;
 
@@ -52,30 +52,38 @@ crate::declare_rule! {
     ///     secret "shop-aws" from="aws-secretsmanager"
     /// }
     /// ```
-    pub SECRET_LITERAL = ("secret-literal", Severity::Error, check);
+    pub SECRET_LITERAL = ("secret-literal", Severity::Error, Scope::File, check);
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {
-    // The rule reads files, which are the same in every environment: scan them once.
-    if cx
-        .environments
-        .first()
-        .is_some_and(|e| e.name != cx.environment)
-    {
-        return;
-    }
-    let mut uses: BTreeMap<String, Vec<Span>> = BTreeMap::new();
-    for doc in cx.documents {
-        for node in &doc.nodes {
-            collect_uses(node, &mut uses);
-        }
-    }
-    let mut scan = Scan { uses: &uses, out };
+    let mut scan = Scan {
+        out: Vec::new(),
+        in_presets: Vec::new(),
+    };
     for doc in cx.documents {
         for node in &doc.nodes {
             scan.top(node);
         }
     }
+    // A credential in a preset reaches every place that uses the preset: name them all. They
+    // are looked for only when a preset holds one.
+    if !scan.in_presets.is_empty() {
+        let mut uses: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+        for doc in cx.all_documents {
+            for node in &doc.nodes {
+                collect_uses(node, &mut uses);
+            }
+        }
+        for (at, preset) in scan.in_presets {
+            for used in uses.get(&preset).into_iter().flatten() {
+                scan.out[at].secondary.push(crate::diagnostics::Label::new(
+                    *used,
+                    format!("preset `{preset}` is used here, which brings the credential in"),
+                ));
+            }
+        }
+    }
+    out.extend(scan.out);
 }
 
 /// Where presets are used: a finding in a preset's body also points at them.
@@ -116,12 +124,13 @@ const ENTITIES: &[&str] = &[
     "gate",
 ];
 
-struct Scan<'a> {
-    uses: &'a BTreeMap<String, Vec<Span>>,
-    out: &'a mut Vec<Finding>,
+struct Scan {
+    out: Vec<Finding>,
+    /// The findings inside a preset, by position in `out`, with the preset's name.
+    in_presets: Vec<(usize, String)>,
 }
 
-impl Scan<'_> {
+impl Scan {
     fn top(&mut self, node: &Node) {
         let name = node.first_string_arg().map(|a| a.value);
         match (node.name.value.as_str(), name) {
@@ -241,12 +250,7 @@ impl Scan<'_> {
             );
         }
         if let Some(preset) = place.preset {
-            for used in self.uses.get(preset).into_iter().flatten() {
-                finding = finding.secondary(
-                    *used,
-                    format!("preset `{preset}` is used here, which brings the credential in"),
-                );
-            }
+            self.in_presets.push((self.out.len(), preset.to_string()));
         }
         self.out.push(finding);
     }
