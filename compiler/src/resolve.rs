@@ -3,7 +3,7 @@
 //! an `unresolved-reference` (`unknown-preset`, `unknown-environment`) with a did-you-mean.
 
 use crate::feature_index::FeatureIndex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::ast::{self, Feature, Name, Workspace};
@@ -38,6 +38,30 @@ pub struct Resolver<'a> {
     pub index: &'a FeatureIndex,
     pub presets: &'a PresetIndex,
     pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// What resolving each feature found, kept between the checks of one environment: valid while
+/// the workspace file and the presets stay the same (the checker drops it when they change).
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// By the address of the feature, which the entry keeps alive.
+    features: HashMap<usize, Resolved>,
+}
+
+#[derive(Debug)]
+struct Resolved {
+    feature: Arc<Feature>,
+    /// The other features its references led to, by name.
+    references: Vec<(String, Arc<Feature>)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The other features one feature's references looked up, while it is resolved.
+#[derive(Debug, Default)]
+struct Lookups {
+    found: Vec<(String, Arc<Feature>)>,
+    /// A reference to a feature that does not exist: its did-you-mean reads every feature name.
+    missed: bool,
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &Name) -> Vec<&str> {
@@ -136,7 +160,46 @@ impl<'a> Resolver<'a> {
             self.workspace_refs(ws);
         }
         for feature in self.features {
-            self.feature(feature);
+            self.feature(feature, &mut Lookups::default());
+        }
+    }
+
+    /// [`Resolver::run`], taking from `kept` what a feature found last time when it is the same
+    /// value and its references lead to the same features; `kept` is left with this run's.
+    pub fn run_kept(&mut self, kept: &mut Kept) {
+        if let Some(ws) = self.workspace {
+            self.workspace_refs(ws);
+        }
+        let mut previous = std::mem::take(&mut kept.features);
+        for feature in self.features {
+            let address = Arc::as_ptr(feature) as usize;
+            let reusable = previous.remove(&address).filter(|last| {
+                Arc::ptr_eq(&last.feature, feature)
+                    && last.references.iter().all(|(name, was)| {
+                        self.feature_arc(name)
+                            .is_some_and(|now| Arc::ptr_eq(now, was))
+                    })
+            });
+            let resolved = match reusable {
+                Some(last) => {
+                    self.diagnostics.extend(last.diagnostics.iter().cloned());
+                    last
+                }
+                None => {
+                    let start = self.diagnostics.len();
+                    let mut lookups = Lookups::default();
+                    self.feature(feature, &mut lookups);
+                    if lookups.missed {
+                        continue;
+                    }
+                    Resolved {
+                        feature: Arc::clone(feature),
+                        references: lookups.found,
+                        diagnostics: self.diagnostics[start..].to_vec(),
+                    }
+                }
+            };
+            kept.features.insert(address, resolved);
         }
     }
 
@@ -149,7 +212,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn feature(&mut self, f: &'a Feature) {
+    fn feature(&mut self, f: &'a Feature, lookups: &mut Lookups) {
         let context = format!("in feature `{}`", f.name.value);
         let services = names(&f.services, |s| &s.name);
         let secrets = names(&f.secrets, |s| &s.name);
@@ -173,7 +236,7 @@ impl<'a> Resolver<'a> {
                 }
             }
             for dep in &service.depends_on {
-                self.service_ref(f, dep);
+                self.service_ref(f, dep, lookups);
             }
         }
         for d in &f.datastores {
@@ -303,7 +366,7 @@ impl<'a> Resolver<'a> {
             }
             for rule in &agent.rules {
                 for resource in &rule.resources {
-                    self.resource(f, resource);
+                    self.resource(f, resource, lookups);
                 }
             }
         }
@@ -314,8 +377,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn feature_named(&self, name: &str) -> Option<&'a Feature> {
-        self.index.first(self.features, name)
+    fn feature_arc(&self, name: &str) -> Option<&'a Arc<Feature>> {
+        let first = *self.index.positions(name).first()?;
+        self.features.get(first)
+    }
+
+    /// The feature named `name`, noted in `lookups`.
+    fn feature_named(&self, name: &str, lookups: &mut Lookups) -> Option<&'a Feature> {
+        match self.feature_arc(name) {
+            Some(found) => {
+                lookups.found.push((name.to_string(), Arc::clone(found)));
+                Some(found)
+            }
+            None => {
+                lookups.missed = true;
+                None
+            }
+        }
     }
 
     fn all_feature_names(&self) -> Vec<&'a str> {
@@ -326,10 +404,11 @@ impl<'a> Resolver<'a> {
         &mut self,
         from: &'a Feature,
         dep: &crate::source::Spanned<crate::values::ServiceRef>,
+        lookups: &mut Lookups,
     ) {
         let target = match &dep.value.feature {
             None => Some(from),
-            Some(name) => self.feature_named(name),
+            Some(name) => self.feature_named(name, lookups),
         };
         let Some(target) = target else {
             let feature_name = dep.value.feature.clone().unwrap_or_default();
@@ -364,6 +443,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         from: &'a Feature,
         resource: &crate::source::Spanned<crate::values::Resource>,
+        lookups: &mut Lookups,
     ) {
         let feature_name = match &resource.value.target {
             Target::One { feature, .. } | Target::All { feature } => feature.clone(),
@@ -371,7 +451,7 @@ impl<'a> Resolver<'a> {
         };
         let target = match &feature_name {
             None => Some(from),
-            Some(name) => self.feature_named(name),
+            Some(name) => self.feature_named(name, lookups),
         };
         let Some(target) = target else {
             let missing = Name::new(feature_name.unwrap_or_default(), resource.span);

@@ -86,33 +86,37 @@ impl<T> Spanned<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Where each line starts, found when first asked: most files are never reported on.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(clamp_u32(i + 1));
-            }
-        }
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let newlines = self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+            std::iter::once(0)
+                .chain(newlines.map(|(i, _)| clamp_u32(i + 1)))
+                .collect()
+        })
     }
 
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(clamp_u32(self.text.len()));
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let mut end = offset as usize;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -123,7 +127,7 @@ impl SourceFile {
 
     /// Byte offset of a one-based line and a zero-based UTF-16 character column (as editors count).
     pub fn offset_of_utf16(&self, line: usize, utf16_col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line) else {
+        let Some(&start) = self.line_starts().get(line) else {
             return self.text.len();
         };
         let start = start as usize;

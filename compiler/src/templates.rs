@@ -66,7 +66,7 @@ pub fn read(vfs: &dyn Vfs, root: &Path, folder: &str) -> TemplateFolder {
         match vfs.read_to_string(path) {
             Ok(text) => files.push(Input {
                 name: crate::workspace::display_path(&dir, path),
-                text,
+                text: text.into(),
             }),
             Err(error) => {
                 return TemplateFolder::Unreadable(format!(

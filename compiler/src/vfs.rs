@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 pub trait Vfs: Sync {
     fn read_to_string(&self, path: &Path) -> io::Result<String>;
 
+    /// The text of a file, as a shared value: a file system that keeps what it read hands out
+    /// the same value while the file is unchanged.
+    fn read_shared(&self, path: &Path) -> io::Result<std::sync::Arc<str>> {
+        self.read_to_string(path).map(std::sync::Arc::from)
+    }
+
     fn is_file(&self, path: &Path) -> bool;
 
     /// Every file below `root`, recursively, not entering folders for which `skip_dir` says yes.

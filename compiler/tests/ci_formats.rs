@@ -49,16 +49,16 @@ fn checked() -> Checked {
     let checked = check_files(
         Input {
             name: "gantry.kdl".to_string(),
-            text: workspace_file(),
+            text: workspace_file().into(),
         },
         vec![
             Input {
                 name: "specs/shop.kdl".to_string(),
-                text: SHOP.to_string(),
+                text: SHOP.into(),
             },
             Input {
                 name: "specs/shop-again.kdl".to_string(),
-                text: SHOP_AGAIN.to_string(),
+                text: SHOP_AGAIN.into(),
             },
         ],
     );

@@ -50,15 +50,12 @@ impl Analysis {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                let text = vfs.read_to_string(path).unwrap_or_default();
-                let workspace = Input {
-                    name: WORKSPACE_FILE.to_string(),
-                    text: String::new(),
-                };
+                let text = vfs.read_shared(path).unwrap_or_else(|_| Arc::from(""));
+                let workspace = Input::new(WORKSPACE_FILE, "");
                 let checked = if name == WORKSPACE_FILE {
-                    check_files(Input { name, text }, Vec::new())
+                    check_files(Input::new(name, text), Vec::new())
                 } else {
-                    check_files(workspace, vec![Input { name, text }])
+                    check_files(workspace, vec![Input::new(name, text)])
                 };
                 let mut analysis = Analysis::new(root, checked);
                 // The empty stand-in for gantry.kdl is no file of the user's.

@@ -246,6 +246,7 @@ impl Server {
                 }
             }
             notify::DidSaveTextDocument::METHOD | notify::DidChangeWatchedFiles::METHOD => {
+                self.overlay.forget_reads();
                 let keys: Vec<PathBuf> = self.analyses.keys().cloned().collect();
                 self.pending.extend(keys);
                 self.deadline = Some(Instant::now());

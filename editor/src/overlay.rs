@@ -1,17 +1,28 @@
 //! The file system the server checks: open buffers over the disk, so that unsaved edits count
-//! and every other file of the workspace is read as it is on disk.
+//! and every other file of the workspace is read as it is on disk. What was read from disk is
+//! kept while the file keeps its modification time and length: a check after a keystroke does
+//! not read the workspace again, and hands the checker the same texts, known unchanged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use gantry::vfs::{OsFs, Vfs};
 
 #[derive(Debug, Default)]
 pub struct OverlayFs {
     open: BTreeMap<PathBuf, Arc<str>>,
+    read: Mutex<HashMap<PathBuf, (Stamp, Arc<str>)>>,
 }
+
+/// A file's modification time and length, as read with its text.
+type Stamp = (SystemTime, u64);
+
+/// A file changed more recently than this before it was read may change again within the same
+/// modification time (file systems count time coarsely): its text is not kept.
+const SETTLED: Duration = Duration::from_secs(2);
 
 impl OverlayFs {
     pub fn open(&mut self, path: PathBuf, text: Arc<str>) {
@@ -21,13 +32,46 @@ impl OverlayFs {
     pub fn close(&mut self, path: &Path) {
         self.open.remove(path);
     }
+
+    /// Forgets what was read from disk: the client says files changed.
+    pub fn forget_reads(&mut self) {
+        self.read
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    fn read_disk(&self, path: &Path) -> io::Result<Arc<str>> {
+        let meta = std::fs::metadata(path)?;
+        let stamp = (meta.modified()?, meta.len());
+        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((kept, text)) = read.get(path)
+            && *kept == stamp
+        {
+            return Ok(text.clone());
+        }
+        let text: Arc<str> = OsFs.read_to_string(path)?.into();
+        let settled = SystemTime::now()
+            .duration_since(stamp.0)
+            .is_ok_and(|age| age >= SETTLED);
+        if settled {
+            read.insert(path.to_path_buf(), (stamp, text.clone()));
+        } else {
+            read.remove(path);
+        }
+        Ok(text)
+    }
 }
 
 impl Vfs for OverlayFs {
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        self.read_shared(path).map(|text| text.to_string())
+    }
+
+    fn read_shared(&self, path: &Path) -> io::Result<Arc<str>> {
         match self.open.get(path) {
-            Some(text) => Ok(text.to_string()),
-            None => OsFs.read_to_string(path),
+            Some(text) => Ok(text.clone()),
+            None => self.read_disk(path),
         }
     }
 

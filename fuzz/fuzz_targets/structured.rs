@@ -357,7 +357,7 @@ fuzz_target!(|spec: Spec| {
             render_feature(feature, &mut text);
             Input {
                 name: format!("feature-{i}.kdl"),
-                text,
+                text: text.into(),
             }
         })
         .collect();

@@ -48,7 +48,7 @@ impl Fixture {
         };
         let mut specs = vec![Input {
             name: format!("{group}/{stem}.kdl"),
-            text: read(path),
+            text: read(path).into(),
         }];
         let mut companions: Vec<PathBuf> = std::fs::read_dir(dir)
             .ok()?
@@ -67,7 +67,7 @@ impl Fixture {
             let rest = &name[stem.len() + 1..];
             specs.push(Input {
                 name: format!("{group}/{rest}"),
-                text: read(&companion),
+                text: read(&companion).into(),
             });
         }
         let folder = gantry::templates::folder_of(
@@ -88,14 +88,14 @@ impl Fixture {
                         .trim_end_matches('/'),
                     &name[stem.len() + 1..]
                 ),
-                text: read(&dir.join(&name)),
+                text: read(&dir.join(&name)).into(),
             })
             .collect();
         templates.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Fixture {
             workspace: Input {
                 name: "gantry.kdl".to_string(),
-                text: workspace_text,
+                text: workspace_text.into(),
             },
             specs,
             templates,

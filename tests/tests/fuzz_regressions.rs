@@ -36,7 +36,7 @@ fn check_and_build(text: &str) {
     let checked = check_files(
         Input {
             name: "gantry.kdl".into(),
-            text: workspace,
+            text: workspace.into(),
         },
         vec![Input {
             name: "spec.kdl".into(),

@@ -152,11 +152,11 @@ fn build(text: &str) -> BTreeMap<String, String> {
     let checked = check_files(
         Input {
             name: "gantry.kdl".into(),
-            text: WORKSPACE.replace("@TEXT@", &literal),
+            text: WORKSPACE.replace("@TEXT@", &literal).into(),
         },
         vec![Input {
             name: "shop.kdl".into(),
-            text: FEATURE.replace("@TEXT@", &literal),
+            text: FEATURE.replace("@TEXT@", &literal).into(),
         }],
     );
     let errors: Vec<_> = checked

@@ -28,7 +28,7 @@ fn check_survives(name: &str, text: &str, as_workspace: bool) {
     let workspace = read(&repo_root().join("tests/fixtures/language/gantry.kdl"));
     let input = |name: &str, text: &str| Input {
         name: name.to_string(),
-        text: text.to_string(),
+        text: text.into(),
     };
     let (ws, specs) = if as_workspace {
         (input("gantry.kdl", text), vec![])

@@ -210,7 +210,7 @@ fn feature_using(kind: &str, preset: &str) -> String {
 fn every_preset_checks_cleanly_where_it_is_used() {
     let workspace = gantry::check::Input {
         name: "gantry.kdl".into(),
-        text: gantry_tests::read(&repo_root().join("tests/fixtures/rules/gantry.kdl")),
+        text: gantry_tests::read(&repo_root().join("tests/fixtures/rules/gantry.kdl")).into(),
     };
     let checked = gantry::check::check_files(workspace.clone(), Vec::new());
     let presets: Vec<(String, String)> = checked
@@ -228,7 +228,7 @@ fn every_preset_checks_cleanly_where_it_is_used() {
     for (name, kind) in presets {
         let spec = gantry::check::Input {
             name: "shop.kdl".into(),
-            text: feature_using(&kind, &name),
+            text: feature_using(&kind, &name).into(),
         };
         let checked = gantry::check::check_files(workspace.clone(), vec![spec.clone()]);
         assert!(

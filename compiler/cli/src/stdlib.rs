@@ -8,7 +8,7 @@ pub fn run(name: Option<&str>) -> u8 {
     let checked = gantry::check::check_files(
         gantry::check::Input {
             name: "gantry.kdl".to_string(),
-            text: "workspace \"stdlib\"".to_string(),
+            text: "workspace \"stdlib\"".into(),
         },
         Vec::new(),
     );

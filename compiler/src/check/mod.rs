@@ -21,7 +21,10 @@ use crate::vfs::Vfs;
 use crate::workspace::{self, Layout, LoadError, WORKSPACE_FILE};
 use crate::{limits, stdlib, suggest};
 
+mod incremental;
 mod lowering;
+
+use incremental::Incremental;
 
 pub use lowering::merged_feature;
 
@@ -32,7 +35,18 @@ pub const DEFAULT_ENVIRONMENT: &str = "default";
 #[derive(Debug, Clone)]
 pub struct Input {
     pub name: String,
-    pub text: String,
+    /// Shared: a checker that runs again (the language server) hands in the text it read last
+    /// time, and a text that is the same value is known unchanged without comparing it.
+    pub text: Arc<str>,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Input {
+        Input {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
 }
 
 /// The features of one environment, with overlays and presets merged in.
@@ -94,7 +108,7 @@ pub fn check_path_cached(
 ) -> Result<(PathBuf, Checked), LoadError> {
     let root = workspace::find_root(vfs, path)?;
     let read = |p: &Path| {
-        vfs.read_to_string(p).map_err(|error| LoadError::Io {
+        vfs.read_shared(p).map_err(|error| LoadError::Io {
             path: p.to_path_buf(),
             error,
         })
@@ -142,40 +156,6 @@ pub struct ParseCache {
     incremental: Option<Incremental>,
 }
 
-/// The lowered features per file and the lint findings per feature and file, kept between
-/// checks.
-#[derive(Debug, Default)]
-struct Incremental {
-    lowerings: lowering::Cache,
-    /// Valid while the lowerings' context and gantry.kdl's tree (the lint settings, the risk
-    /// table, the teams) stay the same.
-    lints: crate::lint::Cache,
-    lints_context: lowering::Context,
-    lints_workspace: Option<Arc<Document>>,
-}
-
-impl Incremental {
-    /// The lint findings still valid for a check in `context` with gantry.kdl's `workspace`
-    /// tree; emptied first if they are not.
-    fn lints(
-        &mut self,
-        context: &lowering::Context,
-        workspace: Option<&Arc<Document>>,
-    ) -> &mut crate::lint::Cache {
-        let same_workspace = match (&self.lints_workspace, workspace) {
-            (Some(kept), Some(now)) => Arc::ptr_eq(kept, now),
-            (None, None) => true,
-            _ => false,
-        };
-        if !same_workspace || !self.lints_context.is(context) {
-            self.lints = crate::lint::Cache::default();
-            self.lints_context = context.clone();
-            self.lints_workspace = workspace.cloned();
-        }
-        &mut self.lints
-    }
-}
-
 #[derive(Debug)]
 struct CachedParse {
     file: FileId,
@@ -205,8 +185,8 @@ impl ParseCache {
     fn lookup(&self, sources: &SourceMap, file: FileId) -> Option<Parse> {
         let source = sources.get(file);
         let hit = self.files.get(&source.name)?;
-        (hit.file == file && *hit.text == *source.text)
-            .then(|| (hit.doc.clone(), hit.diagnostics.clone()))
+        let same_text = Arc::ptr_eq(&hit.text, &source.text) || *hit.text == *source.text;
+        (hit.file == file && same_text).then(|| (hit.doc.clone(), hit.diagnostics.clone()))
     }
 }
 
@@ -375,20 +355,34 @@ pub fn check_workspace_cached(
         }
     }
 
+    // What the last check derived from the features, if it is kept and still valid.
+    let mut derived = cache
+        .incremental
+        .as_mut()
+        .map(|kept| kept.derived(&context, ws_file.doc.as_ref(), environment_names.len()));
     let environments: Vec<EnvironmentView> = environment_names
         .iter()
         .zip(by_environment)
-        .map(|(env, features)| {
+        .enumerate()
+        .map(|(i, (env, features))| {
             let view = EnvironmentView::new(env.clone(), features);
-            Resolver {
+            let mut resolver = Resolver {
                 workspace: workspace.as_ref(),
                 features: &view.features,
                 index: &view.index,
                 presets: &presets,
                 diagnostics: &mut diagnostics,
+            };
+            match derived.as_deref_mut() {
+                Some(kept) => {
+                    resolver.run_kept(&mut kept.resolved[i]);
+                    diagnostics.extend(kept.cycles[i].of(&view.features));
+                }
+                None => {
+                    resolver.run();
+                    diagnostics.extend(Graph::service_dependencies(&view.features).cycles());
+                }
             }
-            .run();
-            diagnostics.extend(Graph::service_dependencies(&view.features).cycles());
             view
         })
         .collect();
@@ -417,10 +411,7 @@ pub fn check_workspace_cached(
         .chain(&specs)
         .filter_map(|p| Some((sources.get(p.file).name.as_str(), p.doc.as_ref()?)))
         .collect();
-    let kept_lints = cache
-        .incremental
-        .as_mut()
-        .map(|kept| kept.lints(&context, ws_file.doc.as_ref()));
+    let kept_lints = derived.map(|kept| &mut kept.lints);
     diagnostics.extend(crate::lint::run(
         &lints,
         &crate::lint::Inputs {
@@ -690,7 +681,7 @@ mod cache_tests {
     fn input(name: &str, text: &str) -> Input {
         Input {
             name: name.to_string(),
-            text: text.to_string(),
+            text: text.into(),
         }
     }
 
@@ -837,7 +828,7 @@ mod cache_tests {
         assert_eq!(of_rule(&found, "feature-without-owner").len(), 1);
         assert_eq!(of_rule(&found, "secret-literal").len(), 2);
         let kept_returns = |cache: &ParseCache| {
-            let lints = &cache.incremental.as_ref().expect("kept").lints;
+            let lints = &cache.incremental.as_ref().expect("kept").derived.lints;
             lints.versions_of("returns").expect("returns is kept")
         };
         let returns = kept_returns(&cache);
@@ -878,6 +869,49 @@ mod cache_tests {
         assert!(unowned[0].contains("Warning"), "{unowned:?}");
         let (_, found) = compared(&mut cache, WORKSPACE, &specs);
         assert!(of_rule(&found, "feature-without-owner")[0].contains("Error"));
+    }
+
+    const CALLER: &str = "feature \"orders\" {\n    owner \"payments\"\n    service \"api\" {\n        image \"registry.example/orders:1\"\n        depends-on \"ledger/api\"\n    }\n}\n";
+    const CALLED: &str = "feature \"ledger\" {\n    owner \"payments\"\n    service \"api\" {\n        image \"registry.example/ledger:1\"\n    }\n}\n";
+
+    #[test]
+    fn kept_references_and_cycles_follow_edits_of_the_features_they_lead_to() {
+        let mut cache = ParseCache::incremental();
+        let mut specs = vec![("orders.kdl", CALLER), ("ledger.kdl", CALLED)];
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert!(of_rule(&found, "unresolved-reference").is_empty());
+
+        // The called service is renamed: the unchanged caller's reference no longer resolves.
+        let renamed = CALLED.replace("service \"api\"", "service \"books\"");
+        specs[1] = ("ledger.kdl", &renamed);
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert_eq!(of_rule(&found, "unresolved-reference").len(), 1);
+
+        // The called feature goes away, then comes back calling its caller: a cycle.
+        specs.pop();
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert_eq!(of_rule(&found, "unresolved-reference").len(), 1);
+        let calls_back = CALLED.replace(
+            "ledger:1\"\n",
+            "ledger:1\"\n        depends-on \"orders/api\"\n",
+        );
+        specs.push(("ledger.kdl", &calls_back));
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert_eq!(of_rule(&found, "dependency-cycle").len(), 1);
+
+        // An edit elsewhere in a feature of the cycle keeps it; breaking it ends it.
+        let edited = calls_back.replace("ledger:1", "ledger:2");
+        specs[1] = ("ledger.kdl", &edited);
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert_eq!(of_rule(&found, "dependency-cycle").len(), 1);
+        specs[1] = ("ledger.kdl", CALLED);
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert!(of_rule(&found, "dependency-cycle").is_empty());
+        let edited = CALLED.replace("ledger:1", "ledger:3");
+        specs[1] = ("ledger.kdl", &edited);
+        let (_, found) = compared(&mut cache, WORKSPACE, &specs);
+        assert!(of_rule(&found, "dependency-cycle").is_empty());
+        assert!(of_rule(&found, "unresolved-reference").is_empty());
     }
 
     #[test]

@@ -17,11 +17,11 @@ pub fn flagged(rule: &str, workspace: String, spec: String) -> Vec<String> {
     let checked = check_files(
         Input {
             name: "gantry.kdl".to_string(),
-            text: workspace,
+            text: workspace.into(),
         },
         vec![Input {
             name: "shop.kdl".to_string(),
-            text: spec,
+            text: spec.into(),
         }],
     );
     checked

@@ -88,7 +88,7 @@ mod tests {
         let checked = check_files(
             Input {
                 name: "gantry.kdl".to_string(),
-                text: workspace.to_string(),
+                text: workspace.into(),
             },
             Vec::new(),
         );

@@ -130,11 +130,11 @@ mod tests {
         let checked = check_files(
             Input {
                 name: "gantry.kdl".to_string(),
-                text: WORKSPACE.to_string(),
+                text: WORKSPACE.into(),
             },
             vec![Input {
                 name: "shop.kdl".to_string(),
-                text: spec.to_string(),
+                text: spec.into(),
             }],
         );
         checked
