@@ -3,7 +3,7 @@
 //! an `unresolved-reference` (`unknown-preset`, `unknown-environment`) with a did-you-mean.
 
 use crate::feature_index::FeatureIndex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::ast::{self, Feature, Name, Workspace};
@@ -170,36 +170,41 @@ impl<'a> Resolver<'a> {
         if let Some(ws) = self.workspace {
             self.workspace_refs(ws);
         }
-        let mut previous = std::mem::take(&mut kept.features);
         for feature in self.features {
             let address = Arc::as_ptr(feature) as usize;
-            let reusable = previous.remove(&address).filter(|last| {
+            let reusable = kept.features.get(&address).filter(|last| {
                 Arc::ptr_eq(&last.feature, feature)
                     && last.references.iter().all(|(name, was)| {
                         self.feature_arc(name)
                             .is_some_and(|now| Arc::ptr_eq(now, was))
                     })
             });
-            let resolved = match reusable {
-                Some(last) => {
-                    self.diagnostics.extend(last.diagnostics.iter().cloned());
-                    last
-                }
-                None => {
-                    let start = self.diagnostics.len();
-                    let mut lookups = Lookups::default();
-                    self.feature(feature, &mut lookups);
-                    if lookups.missed {
-                        continue;
-                    }
-                    Resolved {
-                        feature: Arc::clone(feature),
-                        references: lookups.found,
-                        diagnostics: self.diagnostics[start..].to_vec(),
-                    }
-                }
+            if let Some(last) = reusable {
+                self.diagnostics.extend(last.diagnostics.iter().cloned());
+                continue;
+            }
+            let start = self.diagnostics.len();
+            let mut lookups = Lookups::default();
+            self.feature(feature, &mut lookups);
+            if lookups.missed {
+                kept.features.remove(&address);
+                continue;
+            }
+            let resolved = Resolved {
+                feature: Arc::clone(feature),
+                references: lookups.found,
+                diagnostics: self.diagnostics[start..].to_vec(),
             };
             kept.features.insert(address, resolved);
+        }
+        // Features that are gone, or changed (a changed feature is a new value).
+        if kept.features.len() > self.features.len() {
+            let current: HashSet<usize> = self
+                .features
+                .iter()
+                .map(|f| Arc::as_ptr(f) as usize)
+                .collect();
+            kept.features.retain(|address, _| current.contains(address));
         }
     }
 

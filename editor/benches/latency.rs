@@ -157,7 +157,7 @@ fn main() {
         std::fs::write(&path, &file.text).expect("write a spec");
         monorepo_lines += file.text.lines().count();
     }
-    let times = measure(&monorepo_root, &edited, Some(0), 10);
+    let times = measure(&monorepo_root, &edited, Some(0), 30);
     report(
         "10,000-feature workspace, no debounce",
         monorepo_lines,

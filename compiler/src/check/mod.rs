@@ -123,13 +123,15 @@ pub fn check_path_cached(
         .map_or(TemplateFolder::NotRead, |folder| {
             templates::read(vfs, &root, &folder)
         });
-    let mut specs = Vec::new();
-    for file in workspace::spec_files(vfs, &root, &layout)? {
-        specs.push(Input {
-            name: workspace::display_path(&root, &file),
-            text: read(&file)?,
-        });
-    }
+    let files = workspace::spec_files(vfs, &root, &layout)?;
+    let specs = crate::parallel::map(&files, |file| {
+        Ok(Input::new(
+            workspace::display_path(&root, file),
+            read(file)?,
+        ))
+    })
+    .into_iter()
+    .collect::<Result<Vec<Input>, LoadError>>()?;
     let workspace_input = Input {
         name: WORKSPACE_FILE.to_string(),
         text: workspace_text,

@@ -58,26 +58,11 @@ impl Cache {
 #[derive(Debug)]
 struct Versions(Vec<Vec<Arc<Feature>>>);
 
-impl Versions {
-    fn same(&self, other: &Versions) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&other.0)
-                .all(|(a, b)| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y)))
-    }
-}
-
 /// Runs every rule over every environment and returns the diagnostics at their settled
 /// severities; a finding repeated by several environments is reported once. With a cache, the
 /// findings of features and files the last check saw as they are now are taken from it, and
 /// the cache is left holding this check's.
-pub fn run(
-    rules: &[&'static Rule],
-    inputs: &Inputs,
-    mut cache: Option<&mut Cache>,
-) -> Vec<Diagnostic> {
+pub fn run(rules: &[&'static Rule], inputs: &Inputs, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let by_scope = |scope| -> Vec<&'static Rule> {
         rules.iter().copied().filter(|r| r.scope == scope).collect()
     };
@@ -94,9 +79,10 @@ pub fn run(
         all_documents: &all_documents,
         levels: &levels,
     };
+    let mut scratch = Cache::default();
     let keeping = cache.is_some();
-    let mut previous = cache.as_deref_mut().map(std::mem::take).unwrap_or_default();
-    let mut fresh = Cache::default();
+    // Entries are replaced where a feature or file changed, and left alone where it did not.
+    let kept = cache.unwrap_or(&mut scratch);
 
     let mut out = Vec::new();
     for (view, levels) in inputs.environments.iter().zip(&levels) {
@@ -109,33 +95,31 @@ pub fn run(
     let feature_rules = by_scope(Scope::Feature);
     if !feature_rules.is_empty() {
         let names = runner.feature_names();
-        let found = crate::parallel::map(&names, |name| {
-            let versions = runner.versions(name);
-            match previous.features.get(*name) {
-                Some((seen, diagnostics)) if seen.same(&versions) => (versions, None),
-                _ => {
-                    let diagnostics = runner.judge_feature(&feature_rules, &versions);
-                    (versions, Some(diagnostics))
-                }
+        let judged = crate::parallel::map(&names, |name| match kept.features.get(*name) {
+            Some((seen, diagnostics)) if runner.still(seen, name) => {
+                Judged::Kept(diagnostics.clone())
+            }
+            _ => {
+                let versions = runner.versions(name);
+                let diagnostics = runner.judge_feature(&feature_rules, &versions);
+                Judged::Found(versions, diagnostics)
             }
         });
-        for (name, (versions, diagnostics)) in names.iter().zip(found) {
-            let diagnostics = match diagnostics {
-                Some(d) => d,
-                None => previous
-                    .features
-                    .remove(*name)
-                    .map(|(_, d)| d)
-                    .unwrap_or_default(),
-            };
-            if keeping {
-                out.extend(diagnostics.iter().cloned());
-                fresh
-                    .features
-                    .insert((*name).to_string(), (versions, diagnostics));
-            } else {
-                out.extend(diagnostics);
+        for (name, judged) in names.iter().zip(judged) {
+            match judged {
+                Judged::Kept(diagnostics) => out.extend(diagnostics),
+                Judged::Found(_, diagnostics) if !keeping => out.extend(diagnostics),
+                Judged::Found(versions, diagnostics) => {
+                    out.extend(diagnostics.iter().cloned());
+                    kept.features
+                        .insert((*name).to_string(), (versions, diagnostics));
+                }
             }
+        }
+        if kept.features.len() > names.len() {
+            let current: HashSet<&str> = names.iter().copied().collect();
+            kept.features
+                .retain(|name, _| current.contains(name.as_str()));
         }
     }
 
@@ -144,39 +128,48 @@ pub fn run(
         file_rules.is_empty(),
         inputs.environments.first().zip(levels.first()),
     ) {
-        let found = crate::parallel::map(inputs.documents, |(name, doc)| {
+        let judged = crate::parallel::map(inputs.documents, |(name, doc)| {
             // Findings inside a preset may name its uses in any file: such a file is judged
             // again every time.
-            let reusable = !defines_presets(doc);
-            match previous.files.get(*name) {
-                Some((seen, findings)) if reusable && Arc::ptr_eq(seen, doc) => findings.clone(),
-                _ => {
-                    let one = [&***doc];
-                    let cx = runner.context(view, &view.features, &one);
-                    file_rules
-                        .iter()
-                        .flat_map(|rule| find(rule, &cx).into_iter().map(move |f| (*rule, f)))
-                        .collect()
-                }
-            }
+            let unchanged = !defines_presets(doc)
+                && kept
+                    .files
+                    .get(*name)
+                    .is_some_and(|(seen, _)| Arc::ptr_eq(seen, doc));
+            (!unchanged).then(|| {
+                let one = [&***doc];
+                let cx = runner.context(view, &view.features, &one);
+                file_rules
+                    .iter()
+                    .flat_map(|rule| find(rule, &cx).into_iter().map(move |f| (*rule, f)))
+                    .collect::<Vec<Found>>()
+            })
         });
-        for ((name, doc), findings) in inputs.documents.iter().zip(found) {
+        for ((name, doc), judged) in inputs.documents.iter().zip(judged) {
+            if let Some(findings) = judged {
+                kept.files
+                    .insert((*name).to_string(), (Arc::clone(doc), findings));
+            }
+            let findings = kept.files.get(*name).map(|(_, f)| f.as_slice());
             let settled = findings
+                .unwrap_or_default()
                 .iter()
                 .filter_map(|(rule, finding)| settle(rule, finding.clone(), levels));
             out.extend(settled);
-            if keeping {
-                fresh
-                    .files
-                    .insert((*name).to_string(), (Arc::clone(doc), findings));
-            }
+        }
+        if kept.files.len() > inputs.documents.len() {
+            let current: HashSet<&str> = inputs.documents.iter().map(|(n, _)| *n).collect();
+            kept.files.retain(|name, _| current.contains(name.as_str()));
         }
     }
-
-    if let Some(cache) = cache {
-        *cache = fresh;
-    }
     out
+}
+
+/// The findings about the features of one name: kept from the last check, or found now in
+/// these values.
+enum Judged {
+    Kept(Vec<Diagnostic>),
+    Found(Versions, Vec<Diagnostic>),
 }
 
 fn defines_presets(doc: &Document) -> bool {
@@ -215,14 +208,42 @@ impl<'r> Runner<'r> {
 
     /// Each feature name once, in the order the features are written.
     fn feature_names(&self) -> Vec<&'r str> {
-        let mut seen = HashSet::new();
-        let written = self.inputs.written.iter();
-        let merged = self.inputs.environments.iter().flat_map(|e| &e.features);
-        written
-            .chain(merged)
-            .map(|f| f.name.value.as_str())
-            .filter(|name| seen.insert(*name))
-            .collect()
+        let written = self.inputs.written.iter().enumerate();
+        let mut names: Vec<&str> = written
+            .map(|(i, f)| (i, f.name.value.as_str()))
+            .filter(|(i, name)| self.written_index.positions(name).first() == Some(i))
+            .map(|(_, name)| name)
+            .collect();
+        // Every merged feature is lowered from one as written; this is for safety's sake.
+        let mut merged_only = HashSet::new();
+        for env in self.inputs.environments {
+            let unwritten = env
+                .features
+                .iter()
+                .map(|f| f.name.value.as_str())
+                .filter(|name| self.written_index.positions(name).is_empty());
+            names.extend(unwritten.filter(|name| merged_only.insert(*name)));
+        }
+        names
+    }
+
+    /// Whether the features named `name` are still the values `seen` holds.
+    fn still(&self, seen: &Versions, name: &str) -> bool {
+        let same = |kept: &[Arc<Feature>], features: &[Arc<Feature>], index: &FeatureIndex| {
+            let positions = index.positions(name);
+            kept.len() == positions.len()
+                && kept
+                    .iter()
+                    .zip(positions)
+                    .all(|(was, &i)| features.get(i).is_some_and(|now| Arc::ptr_eq(was, now)))
+        };
+        let environments = self.inputs.environments;
+        seen.0.len() == environments.len() + 1
+            && same(&seen.0[0], self.inputs.written, self.written_index)
+            && environments
+                .iter()
+                .zip(&seen.0[1..])
+                .all(|(env, kept)| same(kept, &env.features, &env.index))
     }
 
     fn versions(&self, name: &str) -> Versions {
