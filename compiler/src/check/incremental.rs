@@ -30,12 +30,11 @@ pub(super) struct Derived {
 
 impl Incremental {
     /// What the last check derived, emptied first unless it was found in the same `context`
-    /// with the same gantry.kdl `workspace` tree; one entry per environment.
+    /// with the same gantry.kdl `workspace` tree.
     pub fn derived(
         &mut self,
         context: &lowering::Context,
         workspace: Option<&Arc<Document>>,
-        environments: usize,
     ) -> &mut Derived {
         let same_workspace = match (&self.workspace, workspace) {
             (Some(kept), Some(now)) => Arc::ptr_eq(kept, now),
@@ -47,10 +46,16 @@ impl Incremental {
             self.context = context.clone();
             self.workspace = workspace.cloned();
         }
-        let derived = &mut self.derived;
-        derived.resolved.resize_with(environments, Default::default);
-        derived.cycles.resize_with(environments, Default::default);
         &mut self.derived
+    }
+}
+
+impl Derived {
+    /// Room for what is derived in each of `environments` (the same, while valid).
+    pub fn for_environments(&mut self, environments: usize) -> &mut Derived {
+        self.resolved.resize_with(environments, Default::default);
+        self.cycles.resize_with(environments, Default::default);
+        self
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::ast::{self, Feature, Workspace};
 use crate::diagnostics::{self, Diagnostic};
@@ -97,7 +97,7 @@ impl Checked {
 
 /// Finds the workspace around `path`, reads its files through `vfs` and checks them.
 pub fn check_path(vfs: &dyn Vfs, path: &Path) -> Result<(PathBuf, Checked), LoadError> {
-    check_path_cached(vfs, path, &mut ParseCache::default())
+    check_path_cached(vfs, path, &mut ParseCache::none())
 }
 
 /// [`check_path`] with a [`ParseCache`] kept between checks.
@@ -156,6 +156,8 @@ pub struct ParseCache {
     /// What else is kept for a checker that runs again and again (see
     /// [`ParseCache::incremental`]).
     incremental: Option<Incremental>,
+    /// Nothing is kept: see [`ParseCache::none`].
+    keeps_nothing: bool,
 }
 
 #[derive(Debug)]
@@ -173,8 +175,18 @@ impl ParseCache {
     /// changed. It costs a copy of every feature.
     pub fn incremental() -> ParseCache {
         ParseCache {
-            files: HashMap::new(),
             incremental: Some(Incremental::default()),
+            ..ParseCache::default()
+        }
+    }
+
+    /// A cache that keeps nothing, for a check that runs once (the command line): each file's
+    /// syntax tree is freed as soon as its features are lowered, which lowers the check's peak
+    /// memory by the size of the trees.
+    pub fn none() -> ParseCache {
+        ParseCache {
+            keeps_nothing: true,
+            ..ParseCache::default()
         }
     }
 
@@ -207,7 +219,7 @@ pub fn check_workspace(
     template_folder: TemplateFolder,
 ) -> Checked {
     check_workspace_cached(
-        &mut ParseCache::default(),
+        &mut ParseCache::none(),
         workspace_file,
         spec_files,
         template_folder,
@@ -263,8 +275,9 @@ pub fn check_workspace_cached(
     let ws_parse = parse(ws_added, &schema::WORKSPACE_FILE);
     let spec_parses = crate::parallel::map(&specs_added, |added| parse(*added, &schema::SPEC_FILE));
     let mut kept = HashMap::with_capacity(specs_added.len() + 1);
+    let keeps_parses = !cache.keeps_nothing;
     let mut take = |(file, within_limits): (FileId, bool), (doc, found): Parse| {
-        if within_limits {
+        if within_limits && keeps_parses {
             let source = sources.get(file);
             kept.insert(
                 source.name.clone(),
@@ -280,7 +293,7 @@ pub fn check_workspace_cached(
         Parsed { file, doc }
     };
     let ws_file = take(ws_added, ws_parse);
-    let specs: Vec<Parsed> = specs_added
+    let mut specs: Vec<Parsed> = specs_added
         .iter()
         .zip(spec_parses)
         .map(|(added, parsed)| take(*added, parsed))
@@ -333,18 +346,62 @@ pub fn check_workspace_cached(
             .filter_map(|p| p.doc.as_ref()),
         &environment_names,
     );
+    let mut risk = RiskTable::default();
+    for parsed in &stdlib {
+        if let Some(doc) = &parsed.doc {
+            risk.extend_from(&doc.nodes);
+        }
+    }
+    if let Some(node) = ws_file
+        .doc
+        .as_ref()
+        .and_then(|d| d.nodes.iter().find(|n| n.name.value == "workspace"))
+    {
+        risk.extend_from(&node.children);
+    }
+
+    // Without a readable gantry.kdl the environments are unknown: say nothing about them. Lint
+    // severities live in it too: without it, lints would speak at the wrong volume.
+    let workspace_known = ws_file.doc.is_some();
+    let lints: Vec<&'static crate::lint::Rule> = if workspace_known {
+        crate::rules::lints().collect()
+    } else {
+        Vec::new()
+    };
+    // The rules about the text of files run before the features are lowered: see `lower_features`.
+    let file_findings = {
+        let documents: Vec<(&str, &Arc<Document>)> = std::iter::once(&ws_file)
+            .chain(&specs)
+            .filter_map(|p| Some((sources.get(p.file).name.as_str(), p.doc.as_ref()?)))
+            .collect();
+        let kept_lints = cache
+            .incremental
+            .as_mut()
+            .map(|kept| &mut kept.derived(&context, ws_file.doc.as_ref()).lints);
+        crate::lint::run_files(
+            &lints,
+            &crate::lint::Files {
+                workspace: workspace.as_ref(),
+                environment: &environment_names[0],
+                documents: &documents,
+                presets: &presets,
+                risk: &risk,
+                sources: &sources,
+            },
+            kept_lints,
+        )
+    };
+
     let (features, by_environment) = lower_features(
         cache,
         &sources,
-        &specs,
+        &mut specs,
         &context,
         &presets,
         &mut diagnostics,
     );
     report_duplicate_features(&features, &mut diagnostics);
 
-    // Without a readable gantry.kdl the environments are unknown: say nothing about them.
-    let workspace_known = ws_file.doc.is_some();
     for feature in features.iter().filter(|_| workspace_known) {
         for overlay in &feature.envs {
             if !environment_names.contains(&overlay.name.value) {
@@ -358,10 +415,10 @@ pub fn check_workspace_cached(
     }
 
     // What the last check derived from the features, if it is kept and still valid.
-    let mut derived = cache
-        .incremental
-        .as_mut()
-        .map(|kept| kept.derived(&context, ws_file.doc.as_ref(), environment_names.len()));
+    let mut derived = cache.incremental.as_mut().map(|kept| {
+        kept.derived(&context, ws_file.doc.as_ref())
+            .for_environments(environment_names.len())
+    });
     let environments: Vec<EnvironmentView> = environment_names
         .iter()
         .zip(by_environment)
@@ -389,42 +446,18 @@ pub fn check_workspace_cached(
         })
         .collect();
 
-    let mut risk = RiskTable::default();
-    for parsed in &stdlib {
-        if let Some(doc) = &parsed.doc {
-            risk.extend_from(&doc.nodes);
-        }
-    }
-    if let Some(node) = ws_file
-        .doc
-        .as_ref()
-        .and_then(|d| d.nodes.iter().find(|n| n.name.value == "workspace"))
-    {
-        risk.extend_from(&node.children);
-    }
-
-    // Lint severities live in gantry.kdl: without it, lints would speak at the wrong volume.
-    let lints: Vec<&'static crate::lint::Rule> = if workspace_known {
-        crate::rules::lints().collect()
-    } else {
-        Vec::new()
-    };
-    let documents: Vec<(&str, &Arc<Document>)> = std::iter::once(&ws_file)
-        .chain(&specs)
-        .filter_map(|p| Some((sources.get(p.file).name.as_str(), p.doc.as_ref()?)))
-        .collect();
     let kept_lints = derived.map(|kept| &mut kept.lints);
     diagnostics.extend(crate::lint::run(
         &lints,
         &crate::lint::Inputs {
             workspace: workspace.as_ref(),
             written: &features,
-            documents: &documents,
             environments: &environments,
             presets: &presets,
             risk: &risk,
             sources: &sources,
         },
+        file_findings,
         kept_lints,
     ));
 
@@ -459,12 +492,20 @@ fn feature_nodes(doc: &Document) -> impl Iterator<Item = &Node> {
 fn lower_features(
     cache: &mut ParseCache,
     sources: &SourceMap,
-    specs: &[Parsed],
+    specs: &mut [Parsed],
     context: &lowering::Context,
     presets: &PresetIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Arc<Feature>>, Vec<Vec<Arc<Feature>>>) {
     let environments = context.environments();
+    if cache.keeps_nothing && specs.len() >= MANY_FILES {
+        let per_file = lower_and_free(specs, environments, presets);
+        return gather(
+            per_file.into_iter().flatten(),
+            environments.len(),
+            diagnostics,
+        );
+    }
     let mut previous = cache
         .incremental
         .as_mut()
@@ -495,33 +536,70 @@ fn lower_features(
     for ((i, _, _), lowered) in to_lower.iter().zip(lowered) {
         per_file[*i].get_or_insert_with(Vec::new).push(lowered);
     }
-    let mut written = Vec::new();
-    let mut by_environment: Vec<Vec<Arc<Feature>>> =
-        environments.iter().map(|_| Vec::new()).collect();
+    let mut ordered = Vec::new();
     let mut kept = HashMap::new();
-    let mut add = |feature: lowering::Lowered| {
-        diagnostics.extend(feature.found);
-        written.extend(feature.written);
-        for (features, one) in by_environment.iter_mut().zip(feature.per_environment) {
-            features.extend(one);
-        }
-    };
     for (parsed, lowered) in specs.iter().zip(per_file) {
         let (Some(doc), Some(lowered)) = (&parsed.doc, lowered) else {
             continue;
         };
         if cache.incremental.is_some() {
-            lowered.iter().cloned().for_each(&mut add);
+            ordered.extend(lowered.iter().cloned());
             kept.insert(
                 sources.get(parsed.file).name.clone(),
                 (doc.clone(), lowered),
             );
         } else {
-            lowered.into_iter().for_each(&mut add);
+            ordered.extend(lowered);
         }
     }
     if let Some(incremental) = cache.incremental.as_mut() {
         incremental.lowerings.refill(context.clone(), kept);
+    }
+    gather(ordered.into_iter(), environments.len(), diagnostics)
+}
+
+/// From this many spec files on, a check that keeps nothing lowers file by file (see
+/// [`lower_and_free`]); below, feature by feature, which spreads a few large files over the
+/// cores.
+const MANY_FILES: usize = 64;
+
+/// Lowers the features of every spec file on every core, and frees each file's syntax tree
+/// (taken out of `specs`) as soon as its features are lowered: a large workspace never holds
+/// every tree and every feature at once.
+fn lower_and_free(
+    specs: &mut [Parsed],
+    environments: &[String],
+    presets: &PresetIndex,
+) -> Vec<Vec<lowering::Lowered>> {
+    let trees: Vec<(FileId, Mutex<Option<Arc<Document>>>)> = specs
+        .iter_mut()
+        .map(|parsed| (parsed.file, Mutex::new(parsed.doc.take())))
+        .collect();
+    crate::parallel::map(&trees, |(file, tree)| {
+        let Some(doc) = tree.lock().unwrap_or_else(PoisonError::into_inner).take() else {
+            return Vec::new();
+        };
+        feature_nodes(&doc)
+            .map(|node| lowering::lower(*file, node, environments, presets))
+            .collect()
+    })
+}
+
+/// The features of `lowered`, as written and per environment, in order; what merging found
+/// goes to `diagnostics`.
+fn gather(
+    lowered: impl Iterator<Item = lowering::Lowered>,
+    environments: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Arc<Feature>>, Vec<Vec<Arc<Feature>>>) {
+    let mut written = Vec::new();
+    let mut by_environment: Vec<Vec<Arc<Feature>>> = vec![Vec::new(); environments];
+    for feature in lowered {
+        diagnostics.extend(feature.found);
+        written.extend(feature.written);
+        for (features, one) in by_environment.iter_mut().zip(feature.per_environment) {
+            features.extend(one);
+        }
     }
     (written, by_environment)
 }
@@ -914,6 +992,39 @@ mod cache_tests {
         let (_, found) = compared(&mut cache, WORKSPACE, &specs);
         assert!(of_rule(&found, "dependency-cycle").is_empty());
         assert!(of_rule(&found, "unresolved-reference").is_empty());
+    }
+
+    #[test]
+    fn a_check_that_frees_each_tree_once_lowered_finds_what_a_keeping_one_finds() {
+        let texts: Vec<(String, String)> = (0..MANY_FILES + 6)
+            .map(|i| {
+                let spec = match i % 3 {
+                    0 => UNOWNED.to_string(),
+                    1 => LEAK.to_string(),
+                    _ => CALLER.to_string(),
+                };
+                let name = ["returns", "refunds", "orders"][i % 3];
+                (
+                    format!("f{i:03}.kdl"),
+                    spec.replace(name, &format!("{name}-{i}")),
+                )
+            })
+            .collect();
+        let mut specs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        specs.push(("leaky.kdl", LEAKY_PRESET));
+        specs.push(("cart.kdl", USES_LEAKY));
+        let ws = WORKSPACE.replace(
+            "workspace \"w\" {\n",
+            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
+        );
+        let (built, found) = compared(&mut ParseCache::incremental(), &ws, &specs);
+        assert_eq!(built.0.len(), MANY_FILES + 7);
+        assert_eq!(of_rule(&found, "feature-without-owner").len(), 24);
+        assert_eq!(of_rule(&found, "secret-literal").len(), 24);
+        assert!(!of_rule(&found, "unresolved-reference").is_empty());
     }
 
     #[test]

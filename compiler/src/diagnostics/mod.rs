@@ -116,18 +116,12 @@ impl Diagnostic {
 /// Sorts diagnostics by file, position and id, and drops exact repeats, so that output is
 /// deterministic whatever order the checks ran in.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                sources.get(d.primary.span.file).name.clone(),
-                d.primary.span.start,
-                d.primary.span.end,
-                d.id,
-                d.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key<'d>(d: &'d Diagnostic, sources: &'d SourceMap) -> (&'d str, u32, u32, &'d str, &'d str) {
+        let span = d.primary.span;
+        let file = sources.get(span.file).name.as_str();
+        (file, span.start, span.end, d.id, d.message.as_str())
+    }
+    diagnostics.sort_by(|a, b| key(a, sources).cmp(&key(b, sources)));
     diagnostics.dedup_by(|a, b| a == b);
 }
 

@@ -9,7 +9,7 @@ mod run;
 pub mod testing;
 
 pub use levels::{DEFAULT_TIER, Level, Levels};
-pub use run::{Cache, Inputs, run};
+pub use run::{Cache, FileFindings, Files, Inputs, run, run_files};
 
 use crate::ast::{Feature, Workspace};
 use crate::check::EnvironmentView;
@@ -42,11 +42,11 @@ pub enum Scope {
     Feature,
     /// Findings about a spec file come from its text alone (`cx.documents` holds it), save those
     /// inside a preset, which may name every place the preset is used (`cx.all_documents`).
-    /// The rule is run file by file, in the first environment only: files are the same in
-    /// every environment.
+    /// The rule is run file by file, in the first environment only (files are the same in
+    /// every environment), before the features are lowered: it sees no features.
     File,
-    /// Findings may come from anything: the rule sees every feature of each environment, every
-    /// time.
+    /// Findings may come from any feature: the rule sees every feature of each environment,
+    /// every time.
     Workspace,
 }
 
@@ -149,10 +149,9 @@ pub struct LintContext<'a> {
     pub written: &'a [Arc<Feature>],
     /// `written` by name.
     pub written_index: &'a FeatureIndex,
-    /// The files to judge: the parsed spec files and gantry.kdl (not the stdlib), or one (see
-    /// [`Scope`]).
+    /// The file to judge, for a rule of [`Scope::File`]; none for the others.
     pub documents: &'a [&'a Document],
-    /// Every parsed spec file and gantry.kdl.
+    /// Every parsed spec file and gantry.kdl, for a rule of [`Scope::File`]; none for the others.
     pub all_documents: &'a [&'a Document],
     pub presets: &'a PresetIndex,
     pub risk: &'a RiskTable,

@@ -21,13 +21,98 @@ pub struct Inputs<'a> {
     pub workspace: Option<&'a Workspace>,
     /// The features as written, before merging.
     pub written: &'a [Arc<Feature>],
-    /// The parsed spec files and gantry.kdl (not the stdlib), by file name, for rules about text
-    /// itself.
-    pub documents: &'a [(&'a str, &'a Arc<Document>)],
     pub environments: &'a [EnvironmentView],
     pub presets: &'a PresetIndex,
     pub risk: &'a RiskTable,
     pub sources: &'a SourceMap,
+}
+
+/// What the file-scoped rules read: the files, before any feature is lowered.
+pub struct Files<'a> {
+    pub workspace: Option<&'a Workspace>,
+    /// The first environment, the one file-scoped rules are run in.
+    pub environment: &'a str,
+    /// The parsed spec files and gantry.kdl (not the stdlib), by file name.
+    pub documents: &'a [(&'a str, &'a Arc<Document>)],
+    pub presets: &'a PresetIndex,
+    pub risk: &'a RiskTable,
+    pub sources: &'a SourceMap,
+}
+
+/// What the file-scoped rules found, their severities not yet settled: see [`run`].
+#[derive(Debug, Default)]
+pub struct FileFindings(Vec<Found>);
+
+/// Runs the file-scoped rules over every file. A check runs them before it lowers the features,
+/// so that one that keeps no syntax trees can free each file's as soon as it is lowered. With a
+/// cache, a file the last check saw as it is now keeps its findings.
+pub fn run_files(
+    rules: &[&'static Rule],
+    files: &Files,
+    cache: Option<&mut Cache>,
+) -> FileFindings {
+    let rules: Vec<&'static Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.scope == Scope::File)
+        .collect();
+    if rules.is_empty() {
+        return FileFindings::default();
+    }
+    // File-scoped rules see no features.
+    let view = EnvironmentView::new(files.environment.to_string(), Vec::new());
+    let no_index = FeatureIndex::default();
+    let all_documents: Vec<&Document> = files.documents.iter().map(|(_, d)| &***d).collect();
+    let mut scratch = Cache::default();
+    let kept = cache.unwrap_or(&mut scratch);
+    let judged = crate::parallel::map(files.documents, |(name, doc)| {
+        // Findings inside a preset may name its uses in any file: such a file is judged again
+        // every time.
+        let unchanged = !defines_presets(doc)
+            && kept
+                .files
+                .get(*name)
+                .is_some_and(|(seen, _)| Arc::ptr_eq(seen, doc));
+        (!unchanged).then(|| {
+            let one = [&***doc];
+            let cx = LintContext {
+                workspace: files.workspace,
+                environment: files.environment,
+                features: &[],
+                view: &view,
+                environments: &[],
+                written: &[],
+                written_index: &no_index,
+                documents: &one,
+                all_documents: &all_documents,
+                presets: files.presets,
+                risk: files.risk,
+                sources: files.sources,
+            };
+            rules
+                .iter()
+                .flat_map(|rule| find(rule, &cx).into_iter().map(move |f| (*rule, f)))
+                .collect::<Vec<Found>>()
+        })
+    });
+    let mut found = Vec::new();
+    for ((name, doc), judged) in files.documents.iter().zip(judged) {
+        if let Some(findings) = judged {
+            kept.files
+                .insert((*name).to_string(), (Arc::clone(doc), findings));
+        }
+        found.extend(
+            kept.files
+                .get(*name)
+                .into_iter()
+                .flat_map(|(_, f)| f.clone()),
+        );
+    }
+    if kept.files.len() > files.documents.len() {
+        let current: HashSet<&str> = files.documents.iter().map(|(n, _)| *n).collect();
+        kept.files.retain(|name, _| current.contains(name.as_str()));
+    }
+    FileFindings(found)
 }
 
 /// The findings of the last check, per feature and per file, with the values they were found
@@ -58,11 +143,16 @@ impl Cache {
 #[derive(Debug)]
 struct Versions(Vec<Vec<Arc<Feature>>>);
 
-/// Runs every rule over every environment and returns the diagnostics at their settled
-/// severities; a finding repeated by several environments is reported once. With a cache, the
-/// findings of features and files the last check saw as they are now are taken from it, and
-/// the cache is left holding this check's.
-pub fn run(rules: &[&'static Rule], inputs: &Inputs, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
+/// Runs every feature- and workspace-scoped rule over every environment and returns their
+/// diagnostics, and those of `files`, at their settled severities; a finding repeated by several
+/// environments is reported once. With a cache, the findings of features the last check saw as
+/// they are now are taken from it, and the cache is left holding this check's.
+pub fn run(
+    rules: &[&'static Rule],
+    inputs: &Inputs,
+    files: FileFindings,
+    cache: Option<&mut Cache>,
+) -> Vec<Diagnostic> {
     let by_scope = |scope| -> Vec<&'static Rule> {
         rules.iter().copied().filter(|r| r.scope == scope).collect()
     };
@@ -72,11 +162,9 @@ pub fn run(rules: &[&'static Rule], inputs: &Inputs, cache: Option<&mut Cache>) 
         .iter()
         .map(|env| Levels::new(inputs.workspace, env, inputs.presets))
         .collect();
-    let all_documents: Vec<&Document> = inputs.documents.iter().map(|(_, d)| &***d).collect();
     let runner = Runner {
         inputs,
         written_index: &written_index,
-        all_documents: &all_documents,
         levels: &levels,
     };
     let mut scratch = Cache::default();
@@ -87,7 +175,7 @@ pub fn run(rules: &[&'static Rule], inputs: &Inputs, cache: Option<&mut Cache>) 
     let mut out = Vec::new();
     for (view, levels) in inputs.environments.iter().zip(&levels) {
         for rule in by_scope(Scope::Workspace) {
-            let cx = runner.context(view, &view.features, &all_documents);
+            let cx = runner.context(view, &view.features);
             out.extend(runner.judge(rule, &cx, levels));
         }
     }
@@ -123,44 +211,9 @@ pub fn run(rules: &[&'static Rule], inputs: &Inputs, cache: Option<&mut Cache>) 
         }
     }
 
-    let file_rules = by_scope(Scope::File);
-    if let (false, Some((view, levels))) = (
-        file_rules.is_empty(),
-        inputs.environments.first().zip(levels.first()),
-    ) {
-        let judged = crate::parallel::map(inputs.documents, |(name, doc)| {
-            // Findings inside a preset may name its uses in any file: such a file is judged
-            // again every time.
-            let unchanged = !defines_presets(doc)
-                && kept
-                    .files
-                    .get(*name)
-                    .is_some_and(|(seen, _)| Arc::ptr_eq(seen, doc));
-            (!unchanged).then(|| {
-                let one = [&***doc];
-                let cx = runner.context(view, &view.features, &one);
-                file_rules
-                    .iter()
-                    .flat_map(|rule| find(rule, &cx).into_iter().map(move |f| (*rule, f)))
-                    .collect::<Vec<Found>>()
-            })
-        });
-        for ((name, doc), judged) in inputs.documents.iter().zip(judged) {
-            if let Some(findings) = judged {
-                kept.files
-                    .insert((*name).to_string(), (Arc::clone(doc), findings));
-            }
-            let findings = kept.files.get(*name).map(|(_, f)| f.as_slice());
-            let settled = findings
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(rule, finding)| settle(rule, finding.clone(), levels));
-            out.extend(settled);
-        }
-        if kept.files.len() > inputs.documents.len() {
-            let current: HashSet<&str> = inputs.documents.iter().map(|(n, _)| *n).collect();
-            kept.files.retain(|name, _| current.contains(name.as_str()));
-        }
+    if let Some(levels) = levels.first() {
+        let settled = files.0.into_iter();
+        out.extend(settled.filter_map(|(rule, finding)| settle(rule, finding, levels)));
     }
     out
 }
@@ -179,17 +232,11 @@ fn defines_presets(doc: &Document) -> bool {
 struct Runner<'r> {
     inputs: &'r Inputs<'r>,
     written_index: &'r FeatureIndex,
-    all_documents: &'r [&'r Document],
     levels: &'r [Levels<'r>],
 }
 
 impl<'r> Runner<'r> {
-    fn context(
-        &self,
-        view: &'r EnvironmentView,
-        features: &'r [Arc<Feature>],
-        documents: &'r [&'r Document],
-    ) -> LintContext<'r> {
+    fn context(&self, view: &'r EnvironmentView, features: &'r [Arc<Feature>]) -> LintContext<'r> {
         LintContext {
             workspace: self.inputs.workspace,
             environment: &view.name,
@@ -198,8 +245,9 @@ impl<'r> Runner<'r> {
             environments: self.inputs.environments,
             written: self.inputs.written,
             written_index: self.written_index,
-            documents,
-            all_documents: self.all_documents,
+            // Files are for file-scoped rules, run before (see `run_files`).
+            documents: &[],
+            all_documents: &[],
             presets: self.inputs.presets,
             risk: self.inputs.risk,
             sources: self.inputs.sources,
@@ -268,7 +316,7 @@ impl<'r> Runner<'r> {
         let environments = self.inputs.environments.iter().zip(self.levels);
         for ((view, levels), features) in environments.zip(&versions.0[1..]) {
             for feature in features {
-                let cx = self.context(view, std::slice::from_ref(feature), self.all_documents);
+                let cx = self.context(view, std::slice::from_ref(feature));
                 for rule in rules {
                     out.extend(self.judge(rule, &cx, levels));
                 }
