@@ -126,7 +126,7 @@ pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
             .filter_map(|n| {
                 Some(EnvOverlay {
                     name: n.arg_name(0)?,
-                    node: n.clone(),
+                    span: n.span,
                 })
             })
             .collect(),

@@ -132,7 +132,8 @@ pub struct Feature {
     pub runbooks: Vec<Runbook>,
     pub agents: Vec<Agent>,
     pub gates: Vec<Gate>,
-    /// Environment overlays, kept as syntax: they are merged over the base before lowering.
+    /// Environment overlays, by name and place: they are merged over the base before lowering,
+    /// and the merged features are what an environment sees.
     pub envs: Vec<EnvOverlay>,
     pub suppressions: Vec<Suppression>,
     pub span: Span,
@@ -141,7 +142,8 @@ pub struct Feature {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvOverlay {
     pub name: Name,
-    pub node: Node,
+    /// The whole `env "NAME" { … }` block.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -52,7 +52,7 @@ impl<'a> Written<'a> {
         self.feature?
             .envs
             .iter()
-            .find(|e| contains(e.node.span, span))
+            .find(|e| contains(e.span, span))
             .map(|e| e.name.clone())
     }
 

@@ -374,6 +374,14 @@ fn starts<'s>(s: &'s str, prefix: &'s str) -> impl Iterator<Item = usize> + 's {
 }
 
 /// How many bytes from `from` on satisfy `f`.
+/// Where `pattern` occurs in `s`, by a byte scan: the values scanned are short, and a substring
+/// searcher costs more to set up than to run on them.
+fn occurrences<'s>(s: &'s str, pattern: &'s str) -> impl Iterator<Item = usize> + 's {
+    let (bytes, pattern) = (s.as_bytes(), pattern.as_bytes());
+    let first = pattern.first().copied();
+    (0..bytes.len()).filter(move |&i| Some(bytes[i]) == first && bytes[i..].starts_with(pattern))
+}
+
 fn run(s: &str, from: usize, f: impl Fn(u8) -> bool) -> usize {
     s.as_bytes()
         .get(from..)
@@ -412,8 +420,9 @@ fn aws_secret_key(s: &str) -> Option<Range<usize>> {
 /// A PEM block of a private key: `-----BEGIN PRIVATE KEY-----`, `-----BEGIN RSA PRIVATE
 /// KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`…
 fn private_key(s: &str) -> Option<Range<usize>> {
-    s.match_indices("-----BEGIN ").find_map(|(i, m)| {
-        let label = i + m.len();
+    let marker = "-----BEGIN ";
+    occurrences(s, marker).find_map(|i| {
+        let label = i + marker.len();
         let n = run(s, label, |b| b.is_ascii_uppercase() || b == b' ');
         let end = label + n;
         (s[label..end].ends_with("PRIVATE KEY") && s[end..].starts_with("-----"))
@@ -457,7 +466,7 @@ fn slack_token(s: &str) -> Option<Range<usize>> {
 /// An incoming-webhook URL of Slack: whoever has it can post to the channel.
 fn slack_webhook(s: &str) -> Option<Range<usize>> {
     let marker = "hooks.slack.com/services/";
-    s.match_indices(marker).find_map(|(i, _)| {
+    occurrences(s, marker).find_map(|i| {
         let n = run(s, i + marker.len(), |b| is_alnum(b) || b == b'/');
         let start = s[..i]
             .char_indices()
@@ -539,7 +548,7 @@ fn base64url_decode(s: &str) -> Option<Vec<u8>> {
 /// `scheme://user:password@host`: a connection string (or any URL) that carries its password.
 /// A placeholder (`${DB_PASSWORD}`, `<password>`, `****`) is not a password.
 fn url_with_password(s: &str) -> Option<Range<usize>> {
-    s.match_indices("://").find_map(|(i, _)| {
+    occurrences(s, "://").find_map(|i| {
         let scheme = s[..i]
             .bytes()
             .rev()
