@@ -4,6 +4,7 @@
 
 use crate::feature_index::FeatureIndex;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Display;
 use std::sync::Arc;
 
 use crate::ast::{self, Feature, Name, Workspace};
@@ -64,12 +65,29 @@ struct Lookups {
     missed: bool,
 }
 
+/// Where a reference was looked for, as the messages say it: written only when one fails.
+struct InFeature<'a>(&'a str);
+
+impl Display for InFeature<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "in feature `{}`", self.0)
+    }
+}
+
+const IN_THE_WORKSPACE: &str = "in the workspace";
+
 fn names<T>(items: &[T], name: impl Fn(&T) -> &Name) -> Vec<&str> {
     items.iter().map(|i| name(i).value.as_str()).collect()
 }
 
 impl<'a> Resolver<'a> {
-    fn unresolved(&mut self, reference: &Name, what: &str, candidates: &[&str], context: &str) {
+    fn unresolved(
+        &mut self,
+        reference: &Name,
+        what: &str,
+        candidates: &[&str],
+        context: &dyn Display,
+    ) {
         let suggestion = did_you_mean(&reference.value, candidates.iter().copied());
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
@@ -91,7 +109,13 @@ impl<'a> Resolver<'a> {
         );
     }
 
-    fn expect_in(&mut self, reference: &Name, what: &str, candidates: &[&str], context: &str) {
+    fn expect_in(
+        &mut self,
+        reference: &Name,
+        what: &str,
+        candidates: &[&str],
+        context: &dyn Display,
+    ) {
         if !candidates.contains(&reference.value.as_str()) {
             self.unresolved(reference, what, candidates, context);
         }
@@ -99,9 +123,9 @@ impl<'a> Resolver<'a> {
 
     fn team(&mut self, team: &Name) {
         let Some(ws) = self.workspace else { return };
-        let teams = names(&ws.teams, |t| &t.name);
-        if !teams.contains(&team.value.as_str()) {
-            self.unresolved(team, "team", &teams, "in the workspace");
+        if !ws.teams.iter().any(|t| t.name.value == team.value) {
+            let teams = names(&ws.teams, |t| &t.name);
+            self.unresolved(team, "team", &teams, &IN_THE_WORKSPACE);
         }
     }
 
@@ -212,13 +236,13 @@ impl<'a> Resolver<'a> {
         let receivers = names(&ws.receivers, |r| &r.name);
         for team in &ws.teams {
             if let Some(pager) = &team.pager {
-                self.expect_in(pager, "receiver", &receivers, "in the workspace");
+                self.expect_in(pager, "receiver", &receivers, &IN_THE_WORKSPACE);
             }
         }
     }
 
     fn feature(&mut self, f: &'a Feature, lookups: &mut Lookups) {
-        let context = format!("in feature `{}`", f.name.value);
+        let context = InFeature(&f.name.value);
         let services = names(&f.services, |s| &s.name);
         let secrets = names(&f.secrets, |s| &s.name);
         let slos = names(&f.slos, |s| &s.name);
@@ -439,8 +463,7 @@ impl<'a> Resolver<'a> {
         let services = names(&target.services, |s| &s.name);
         if !services.contains(&dep.value.name.as_str()) {
             let name = Name::new(dep.value.name.clone(), dep.span);
-            let context = format!("in feature `{}`", target.name.value);
-            self.unresolved(&name, "service", &services, &context);
+            self.unresolved(&name, "service", &services, &InFeature(&target.name.value));
         }
     }
 
@@ -461,7 +484,7 @@ impl<'a> Resolver<'a> {
         let Some(target) = target else {
             let missing = Name::new(feature_name.unwrap_or_default(), resource.span);
             let features = self.all_feature_names();
-            self.unresolved(&missing, "feature", &features, "in the workspace");
+            self.unresolved(&missing, "feature", &features, &IN_THE_WORKSPACE);
             return;
         };
         let Target::One { name, .. } = &resource.value.target else {
@@ -477,8 +500,7 @@ impl<'a> Resolver<'a> {
         };
         if !candidates.contains(&name.as_str()) {
             let missing = Name::new(name.clone(), resource.span);
-            let context = format!("in feature `{}`", target.name.value);
-            self.unresolved(&missing, what, &candidates, &context);
+            self.unresolved(&missing, what, &candidates, &InFeature(&target.name.value));
         }
     }
 }
