@@ -100,3 +100,76 @@ impl Vfs for OverlayFs {
         Ok(files)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file in a folder of its own under the system's temporary folder, written `age` ago.
+    fn file(name: &str, text: &str, age: Duration) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("gantry-overlay-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let path = dir.join("spec.kdl");
+        write(&path, text, age);
+        path
+    }
+
+    fn write(path: &Path, text: &str, age: Duration) {
+        std::fs::write(path, text).expect("write");
+        let when = SystemTime::now() - age;
+        let file = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open");
+        file.set_modified(when).expect("set the time");
+    }
+
+    #[test]
+    fn a_settled_file_is_read_once_until_its_time_or_length_changes() {
+        let fs = OverlayFs::default();
+        let path = file("settled", "feature \"a\" {}\n", Duration::from_secs(60));
+        let first = fs.read_shared(&path).expect("read");
+        let again = fs.read_shared(&path).expect("read");
+        assert!(Arc::ptr_eq(&first, &again), "the kept text is handed out");
+
+        // Same length, another time.
+        write(&path, "feature \"b\" {}\n", Duration::from_secs(30));
+        let changed = fs.read_shared(&path).expect("read");
+        assert_eq!(&*changed, "feature \"b\" {}\n");
+        let _ = std::fs::remove_dir_all(path.parent().expect("a folder"));
+    }
+
+    #[test]
+    fn a_file_written_just_now_is_read_every_time() {
+        let fs = OverlayFs::default();
+        let path = file("fresh", "feature \"a\" {}\n", Duration::ZERO);
+        let first = fs.read_shared(&path).expect("read");
+        let again = fs.read_shared(&path).expect("read");
+        assert!(
+            !Arc::ptr_eq(&first, &again),
+            "a time this recent may hide a change"
+        );
+        let _ = std::fs::remove_dir_all(path.parent().expect("a folder"));
+    }
+
+    #[test]
+    fn forgetting_reads_and_open_buffers_take_precedence() {
+        let mut fs = OverlayFs::default();
+        let path = file("forget", "feature \"a\" {}\n", Duration::from_secs(60));
+        let first = fs.read_shared(&path).expect("read");
+        fs.forget_reads();
+        let after = fs.read_shared(&path).expect("read");
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(first, after);
+
+        fs.open(path.clone(), Arc::from("feature \"unsaved\" {}\n"));
+        assert_eq!(
+            &*fs.read_shared(&path).expect("read"),
+            "feature \"unsaved\" {}\n"
+        );
+        fs.close(&path);
+        assert_eq!(&*fs.read_shared(&path).expect("read"), "feature \"a\" {}\n");
+        let _ = std::fs::remove_dir_all(path.parent().expect("a folder"));
+    }
+}
