@@ -14,8 +14,10 @@ pub const MANIFEST: &str = "manifest.json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listed {
     pub path: String,
-    /// The sha256 of the file, in lowercase hex.
-    pub sha256: String,
+    /// The sha256 of the file, written in lowercase hex: kept as its 32 bytes, as a build holds
+    /// an entry for every file until the manifest is written.
+    #[serde(serialize_with = "lowercase_hex")]
+    pub sha256: [u8; 32],
     pub sources: Vec<String>,
 }
 
@@ -24,7 +26,7 @@ impl Listed {
     pub fn of(path: String, bytes: &[u8], sources: Vec<String>) -> Listed {
         Listed {
             path,
-            sha256: sha256_hex(bytes),
+            sha256: Sha256::digest(bytes).into(),
             sources,
         }
     }
@@ -81,13 +83,11 @@ pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
     )
 }
 
-/// The sha256 of a file's bytes in lowercase hex.
-fn sha256_hex(bytes: &[u8]) -> String {
+fn lowercase_hex<S: serde::Serializer>(digest: &[u8; 32], to: S) -> Result<S::Ok, S::Error> {
     use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    let hex = digest.iter().fold(String::with_capacity(64), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    });
+    to.serialize_str(&hex)
 }

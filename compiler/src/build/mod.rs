@@ -122,16 +122,23 @@ pub fn claim<V>(
     span: Span,
 ) -> Option<Diagnostic> {
     match files.entry(path) {
-        std::collections::btree_map::Entry::Occupied(taken) => Some(Diagnostic::error(
-            "duplicate-name",
-            span,
-            format!("two artifacts would be written to `{}`", taken.key()),
-        )),
+        std::collections::btree_map::Entry::Occupied(taken) => {
+            Some(duplicate_path(taken.key(), span))
+        }
         std::collections::btree_map::Entry::Vacant(free) => {
             free.insert(value);
             None
         }
     }
+}
+
+/// The error of an artifact, at `span`, whose `path` an earlier one took.
+pub fn duplicate_path(path: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-name",
+        span,
+        format!("two artifacts would be written to `{path}`"),
+    )
 }
 
 #[cfg(test)]

@@ -2,9 +2,7 @@
 //! compared with the output folder. Each file is dropped once placed, so a build holds no more
 //! than the files in flight and the manifest's list, whatever the size of the workspace.
 
-use std::collections::BTreeMap;
-
-use gantry::build::{Listed, MANIFEST, Rendered, claim, render_manifest};
+use gantry::build::{Listed, MANIFEST, Rendered, duplicate_path, render_manifest};
 use gantry::diagnostics::Diagnostic;
 use gantry::source::Span;
 
@@ -94,24 +92,35 @@ impl<'a> Sink<'a> {
         jobs: Vec<Placed>,
         in_scope: &dyn Fn(&str) -> bool,
     ) -> Result<Finished, Failure> {
-        let mut listed: BTreeMap<String, Listed> = BTreeMap::new();
-        let mut duplicates = Vec::new();
+        // One list sorted by path, not a map: a build can list hundreds of thousands of files.
+        let mut generated: Vec<(Listed, Span)> =
+            Vec::with_capacity(jobs.iter().map(|job| job.files.len()).sum());
         let mut drifted = Vec::new();
         for job in jobs {
             if let Some(failure) = job.failure {
                 return Err(Failure::Stopped(failure));
             }
             drifted.extend(job.drifted);
-            for (file, span) in job.files {
-                duplicates.extend(claim(&mut listed, file.path.clone(), file, span));
-            }
+            generated.extend(job.files);
         }
+        // A stable sort: of two files on one path, the first placed keeps it.
+        generated.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let mut duplicates = Vec::new();
+        generated.dedup_by(|later, first| {
+            let same = later.0.path == first.0.path;
+            if same {
+                duplicates.push(duplicate_path(&later.0.path, later.1));
+            }
+            same
+        });
         if !duplicates.is_empty() {
             return Err(Failure::Diagnostics(duplicates));
         }
+        let listed = Listing(generated);
         // Kept as they are: read for their hashes, and copied when writing.
+        let mut kept_files = Vec::new();
         for (path, sources) in &self.folder.previous {
-            if in_scope(path) || listed.contains_key(path) || !self.folder.existing.contains(path) {
+            if in_scope(path) || listed.contains(path) || !self.folder.existing.contains(path) {
                 continue;
             }
             let bytes = std::fs::read(self.folder.path.join(path))
@@ -119,12 +128,10 @@ impl<'a> Sink<'a> {
             if let Some(staging) = self.staging {
                 self.stage(staging, path, &bytes)?;
             }
-            listed.insert(
-                path.clone(),
-                Listed::of(path.clone(), &bytes, sources.clone()),
-            );
+            kept_files.push(Listed::of(path.clone(), &bytes, sources.clone()));
         }
-        let manifest = render_manifest(listed.values());
+        // The previous manifest's paths come in order: so do the kept files.
+        let manifest = render_manifest(listed.merged_with(&kept_files));
         self.put(MANIFEST, manifest.into_bytes(), &mut drifted)?;
         let mut kept = Vec::new();
         for path in self.folder.hand_added() {
@@ -136,22 +143,25 @@ impl<'a> Sink<'a> {
             kept.push(path.to_string());
         }
         if self.staging.is_none() {
-            drifted.extend(self.no_longer_generated(&listed));
+            drifted.extend(self.no_longer_generated(&listed, &kept_files));
         }
         drifted.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Finished {
-            files: listed.len() + 1,
+            files: listed.0.len() + kept_files.len() + 1,
             kept,
             drifted,
         })
     }
 
     /// The files the previous build generated that this one would delete.
-    fn no_longer_generated(&self, listed: &BTreeMap<String, Listed>) -> Vec<Drift> {
+    fn no_longer_generated(&self, listed: &Listing, kept: &[Listed]) -> Vec<Drift> {
         self.folder
             .previous
             .keys()
-            .filter(|path| !listed.contains_key(*path))
+            .filter(|path| {
+                let kept_too = kept.binary_search_by(|k| k.path.as_str().cmp(path.as_str()));
+                !listed.contains(path) && kept_too.is_err()
+            })
             .filter_map(|path| {
                 let old = std::fs::read(self.folder.path.join(path)).ok()?;
                 Some(Drift {
@@ -161,6 +171,28 @@ impl<'a> Sink<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// The generated files, sorted by path, each on a path of its own.
+struct Listing(Vec<(Listed, Span)>);
+
+impl Listing {
+    fn contains(&self, path: &str) -> bool {
+        self.0
+            .binary_search_by(|(file, _)| file.path.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// These files and `others` (sorted by path, on other paths), in the order of their paths.
+    fn merged_with<'a>(&'a self, others: &'a [Listed]) -> impl Iterator<Item = &'a Listed> {
+        let mut ours = self.0.iter().map(|(file, _)| file).peekable();
+        let mut theirs = others.iter().peekable();
+        std::iter::from_fn(move || match (ours.peek(), theirs.peek()) {
+            (Some(a), Some(b)) if b.path < a.path => theirs.next(),
+            (Some(_), _) => ours.next(),
+            (None, _) => theirs.next(),
+        })
     }
 }
 
