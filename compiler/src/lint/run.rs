@@ -169,7 +169,7 @@ pub fn run(
     };
     let mut scratch = Cache::default();
     let keeping = cache.is_some();
-    // Entries are replaced where a feature or file changed, and left alone where it did not.
+    // Entries are replaced where a feature changed, and left alone where it did not.
     let kept = cache.unwrap_or(&mut scratch);
 
     let mut out = Vec::new();
