@@ -139,6 +139,32 @@ pub struct Feature {
     pub span: Span,
 }
 
+impl Feature {
+    /// The named entities of one kind (its node name: `"service"`, `"slo"`, …), each with the
+    /// rules `allow`ed on it; none for another word. Deploys are known by the service they
+    /// pick, not by a name of their own: they are not among them.
+    pub fn named_entities(&self, kind: &str) -> Vec<(&Name, &[Suppression])> {
+        fn of<'f, T>(
+            items: &'f [T],
+            entry: fn(&'f T) -> (&'f Name, &'f [Suppression]),
+        ) -> Vec<(&'f Name, &'f [Suppression])> {
+            items.iter().map(entry).collect()
+        }
+        match kind {
+            "service" => of(&self.services, |e| (&e.name, &e.suppressions)),
+            "datastore" => of(&self.datastores, |e| (&e.name, &e.suppressions)),
+            "secret" => of(&self.secrets, |e| (&e.name, &e.suppressions)),
+            "flag" => of(&self.flags, |e| (&e.name, &e.suppressions)),
+            "slo" => of(&self.slos, |e| (&e.name, &e.suppressions)),
+            "alert" => of(&self.alerts, |e| (&e.name, &e.suppressions)),
+            "runbook" => of(&self.runbooks, |e| (&e.name, &e.suppressions)),
+            "agent" => of(&self.agents, |e| (&e.name, &e.suppressions)),
+            "gate" => of(&self.gates, |e| (&e.name, &e.suppressions)),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvOverlay {
     pub name: Name,

@@ -886,6 +886,14 @@ mod cache_tests {
             .collect()
     }
 
+    /// [`WORKSPACE`] with the environments `staging` and `prod`.
+    fn staging_and_prod() -> String {
+        WORKSPACE.replace(
+            "workspace \"w\" {\n",
+            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
+        )
+    }
+
     const LEAKY_PRESET: &str = "preset \"shop/leaky\" doc=\"Shop services\" {\n    service \"defaults\" {\n        env \"STRIPE_KEY\" value=\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n    }\n}\n";
     const USES_LEAKY: &str = "feature \"cart\" {\n    owner \"payments\"\n    service \"api\" use=\"shop/leaky\" { image \"registry.example/cart:1\"; }\n}\n";
     const UNOWNED: &str =
@@ -895,10 +903,7 @@ mod cache_tests {
     #[test]
     fn kept_lint_findings_follow_edits_of_features_files_presets_and_settings() {
         let mut cache = ParseCache::incremental();
-        let ws = WORKSPACE.replace(
-            "workspace \"w\" {\n",
-            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
-        );
+        let ws = staging_and_prod();
         let mut specs = vec![
             ("leaky.kdl", LEAKY_PRESET),
             ("refunds.kdl", LEAK),
@@ -1016,10 +1021,7 @@ mod cache_tests {
             .collect();
         specs.push(("leaky.kdl", LEAKY_PRESET));
         specs.push(("cart.kdl", USES_LEAKY));
-        let ws = WORKSPACE.replace(
-            "workspace \"w\" {\n",
-            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
-        );
+        let ws = staging_and_prod();
         let (built, found) = compared(&mut ParseCache::incremental(), &ws, &specs);
         assert_eq!(built.0.len(), MANY_FILES + 7);
         assert_eq!(of_rule(&found, "feature-without-owner").len(), 24);
@@ -1030,10 +1032,7 @@ mod cache_tests {
     #[test]
     fn kept_lowerings_follow_edits_of_specs_presets_and_environments() {
         let mut cache = ParseCache::incremental();
-        let with_envs = WORKSPACE.replace(
-            "workspace \"w\" {\n",
-            "workspace \"w\" {\n    environment \"staging\"\n    environment \"prod\"\n",
-        );
+        let with_envs = staging_and_prod();
         fn specs<'a>(presets: &'a str, billing: &'a str) -> Vec<(&'a str, &'a str)> {
             vec![
                 ("billing.kdl", billing),

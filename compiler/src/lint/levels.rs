@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ast::{Feature, Name, Suppression, Workspace};
+use crate::ast::{Feature, Suppression, Workspace};
 use crate::check::EnvironmentView;
 use crate::diagnostics::Severity;
 use crate::resolve::PresetIndex;
@@ -112,45 +112,14 @@ fn silences(feature: &Feature, rule: &str, entity: Option<&(&'static str, String
     let Some((kind, name)) = entity else {
         return false;
     };
-    let named = |entity: &Name, list: &[Suppression]| entity.value == *name && listed(list);
-    match *kind {
-        "service" => feature
-            .services
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "datastore" => feature
-            .datastores
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "secret" => feature
-            .secrets
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "flag" => feature
-            .flags
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "slo" => feature.slos.iter().any(|e| named(&e.name, &e.suppressions)),
-        "alert" => feature
-            .alerts
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "runbook" => feature
-            .runbooks
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "agent" => feature
-            .agents
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "gate" => feature
-            .gates
-            .iter()
-            .any(|e| named(&e.name, &e.suppressions)),
-        "deploy" => feature.deploys.iter().enumerate().any(|(i, d)| {
+    if *kind == "deploy" {
+        return feature.deploys.iter().enumerate().any(|(i, d)| {
             super::about_deploy(feature, i).entity.as_ref() == Some(&(*kind, name.clone()))
                 && listed(&d.suppressions)
-        }),
-        _ => false,
+        });
     }
+    feature
+        .named_entities(kind)
+        .into_iter()
+        .any(|(entity, allowed)| entity.value == *name && listed(allowed))
 }

@@ -72,21 +72,11 @@ impl<'a> Written<'a> {
 
     /// The name of `kind "name"` where the base of the feature defines it.
     pub fn base_name(&self, kind: &str, name: &str) -> Option<Span> {
-        let f = self.feature?;
-        let find =
-            |names: Vec<&'a Name>| names.into_iter().find(|n| n.value == name).map(|n| n.span);
-        match kind {
-            "service" => find(f.services.iter().map(|e| &e.name).collect()),
-            "datastore" => find(f.datastores.iter().map(|e| &e.name).collect()),
-            "secret" => find(f.secrets.iter().map(|e| &e.name).collect()),
-            "flag" => find(f.flags.iter().map(|e| &e.name).collect()),
-            "slo" => find(f.slos.iter().map(|e| &e.name).collect()),
-            "alert" => find(f.alerts.iter().map(|e| &e.name).collect()),
-            "runbook" => find(f.runbooks.iter().map(|e| &e.name).collect()),
-            "agent" => find(f.agents.iter().map(|e| &e.name).collect()),
-            "gate" => find(f.gates.iter().map(|e| &e.name).collect()),
-            _ => None,
-        }
+        let entities = self.feature?.named_entities(kind);
+        let (found, _) = entities
+            .into_iter()
+            .find(|(entity, _)| entity.value == name)?;
+        Some(found.span)
     }
 
     /// The `deploy` keyword of the base's deploy for `service` (`None`: the deploy for every

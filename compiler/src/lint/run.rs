@@ -64,6 +64,7 @@ pub fn run_files(
     let no_index = FeatureIndex::default();
     let all_documents: Vec<&Document> = files.documents.iter().map(|(_, d)| &***d).collect();
     let mut scratch = Cache::default();
+    let keeping = cache.is_some();
     let kept = cache.unwrap_or(&mut scratch);
     let judged = crate::parallel::map(files.documents, |(name, doc)| {
         // Findings inside a preset may name its uses in any file: such a file is judged again
@@ -97,16 +98,18 @@ pub fn run_files(
     });
     let mut found = Vec::new();
     for ((name, doc), judged) in files.documents.iter().zip(judged) {
-        if let Some(findings) = judged {
-            kept.files
-                .insert((*name).to_string(), (Arc::clone(doc), findings));
+        match judged {
+            Some(findings) if !keeping => found.extend(findings),
+            Some(findings) => {
+                found.extend(findings.iter().cloned());
+                kept.files
+                    .insert((*name).to_string(), (Arc::clone(doc), findings));
+            }
+            None => {
+                let reused = kept.files.get(*name).map(|(_, f)| f.iter().cloned());
+                found.extend(reused.into_iter().flatten());
+            }
         }
-        found.extend(
-            kept.files
-                .get(*name)
-                .into_iter()
-                .flat_map(|(_, f)| f.clone()),
-        );
     }
     if kept.files.len() > files.documents.len() {
         let current: HashSet<&str> = files.documents.iter().map(|(n, _)| *n).collect();
