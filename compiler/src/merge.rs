@@ -1,8 +1,11 @@
 //! Merging of nodes: environment overlays over the base, and nodes over the presets they use
 //! (DESIGN §3.2). Merged values keep the spans they were written at, in whichever file.
 
+use std::borrow::Cow;
+
 use crate::schema::{NodeSchema, Repeat};
-use crate::syntax::{Entry, Node};
+use crate::source::Spanned;
+use crate::syntax::{Entry, Node, RawValue};
 
 /// How children that match are combined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,19 +45,58 @@ fn identity_of(node: &Node, schema: Option<&crate::schema::Child>) -> Identity {
     }
 }
 
-fn identity_key(node: &Node, identity: Identity) -> Vec<String> {
-    let args = node.args().map(|a| format!("{:?}", a.value));
+/// Whether two children have the same identity: for a named entity the same first argument,
+/// for a keyed child the same key (the last one given), otherwise the same arguments.
+fn same_identity(a: &Node, b: &Node, identity: Identity) -> bool {
     match identity {
-        Identity::Single | Identity::List => Vec::new(),
-        Identity::Named => args.take(1).collect(),
-        Identity::KeyedBy(key) => vec![format!(
-            "{:?}",
-            node.props()
-                .filter(|(k, _)| k.value == key)
-                .map(|(_, v)| &v.value)
-                .last()
-        )],
-        Identity::ByArguments => args.collect(),
+        Identity::Single | Identity::List => true,
+        Identity::Named => same_values(a.args().take(1), b.args().take(1)),
+        Identity::KeyedBy(key) => {
+            same_values(key_value(a, key).into_iter(), key_value(b, key).into_iter())
+        }
+        Identity::ByArguments => same_values(a.args(), b.args()),
+    }
+}
+
+fn key_value<'n>(node: &'n Node, key: &str) -> Option<&'n Spanned<RawValue>> {
+    node.props()
+        .filter(|(k, _)| k.value == key)
+        .map(|(_, v)| v)
+        .last()
+}
+
+/// Values equal as written: of the same type, and numbers bit for bit (so `1` is not `1.0`).
+fn same_values<'v>(
+    mut a: impl Iterator<Item = &'v Spanned<RawValue>>,
+    mut b: impl Iterator<Item = &'v Spanned<RawValue>>,
+) -> bool {
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if same_value(&x.value, &y.value) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn same_value(a: &RawValue, b: &RawValue) -> bool {
+    match (a, b) {
+        (RawValue::Float(x), RawValue::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// A node with others merged onto its children: its own name and entries are `head`'s, its
+/// children those of `head` and of what was merged, borrowed where merging left them alone.
+#[derive(Debug)]
+pub struct Merged<'n> {
+    pub head: &'n Node,
+    pub children: Vec<Cow<'n, Node>>,
+}
+
+impl<'n> Merged<'n> {
+    pub fn children(&self) -> impl Iterator<Item = &Node> + Clone {
+        self.children.iter().map(|c| &**c)
     }
 }
 
@@ -62,29 +104,47 @@ fn identity_key(node: &Node, identity: Identity) -> Vec<String> {
 /// matching ones, the others are added. A repeated child without arguments (a canary `step`) is
 /// a list: `over`'s list, when it has one, replaces `base`'s.
 pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) -> Node {
-    let mut out = base.clone();
-    out.name = over.name.clone();
-    out.span = over.span;
-    out.has_block = base.has_block || over.has_block;
-    merge_entries(&mut out.entries, &over.entries);
+    let mut entries = base.entries.clone();
+    merge_entries(&mut entries, &over.entries);
+    let children = base.children.iter().map(Cow::Borrowed).collect();
+    Node {
+        name: over.name.clone(),
+        ty: base.ty.clone(),
+        entries,
+        children: merge_children(children, &over.children, schema, mode)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect(),
+        has_block: base.has_block || over.has_block,
+        span: over.span,
+    }
+}
 
+/// The children of a node of `schema`, `base`, with `over` merged onto them (see [`merge`]).
+/// The children `over` leaves alone stay borrowed: merging an overlay onto a whole feature
+/// copies only what it changes.
+pub fn merge_children<'n>(
+    base: Vec<Cow<'n, Node>>,
+    over: &'n [Node],
+    schema: &'static NodeSchema,
+    mode: Mode,
+) -> Vec<Cow<'n, Node>> {
+    let mut out = base;
     let mut replaced_lists: Vec<&str> = Vec::new();
-    for child in &over.children {
+    for child in over {
         let child_schema = schema.child(&child.name.value);
         let identity = identity_of(child, child_schema);
         if identity == Identity::List {
             if !replaced_lists.contains(&child.name.value.as_str()) {
-                out.children.retain(|n| n.name.value != child.name.value);
+                out.retain(|n| n.name.value != child.name.value);
                 replaced_lists.push(&child.name.value);
             }
-            out.children.push(child.clone());
+            out.push(Cow::Borrowed(child));
             continue;
         }
-        let matches = |n: &Node| {
-            n.name.value == child.name.value
-                && identity_key(n, identity) == identity_key(child, identity)
-        };
-        match out.children.iter_mut().find(|n| matches(n)) {
+        let matches =
+            |n: &Node| n.name.value == child.name.value && same_identity(n, child, identity);
+        match out.iter_mut().find(|n| matches(n)) {
             Some(existing) => {
                 // A single child given another value (`image "api:nightly"` over
                 // `image "api:1.4.2" digest=…`) is another thing: its properties described the
@@ -96,11 +156,13 @@ pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) 
                         .map(|a| &a.value)
                         .ne(existing.args().map(|a| &a.value));
                 *existing = match (mode, child_schema) {
-                    (Mode::Overlay, Some(c)) if !new_value => merge(existing, child, c.node, mode),
-                    _ => child.clone(),
+                    (Mode::Overlay, Some(c)) if !new_value => {
+                        Cow::Owned(merge(existing, child, c.node, mode))
+                    }
+                    _ => Cow::Borrowed(child),
                 };
             }
-            None => out.children.push(child.clone()),
+            None => out.push(Cow::Borrowed(child)),
         }
     }
     out

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
+use crate::merge::Merged;
 use crate::schema::{self, Arg, NodeSchema, Repeat, ValueKind};
 use crate::source::{Span, Spanned};
 use crate::suggest::did_you_mean;
@@ -15,9 +16,10 @@ pub fn validate(doc: &Document, root: &'static NodeSchema, diagnostics: &mut Vec
     let mut v = Validator {
         diagnostics,
         presets_merged: false,
+        only_missing: false,
         source: None,
     };
-    v.children(&doc.nodes, root, None, Mode::Complete);
+    v.children(doc.nodes.iter(), root, None, Mode::Complete);
 }
 
 /// Validates a document parsed from `source`, so that a fault inside a string (a PromQL
@@ -31,24 +33,27 @@ pub fn validate_source(
     let mut v = Validator {
         diagnostics,
         presets_merged: false,
+        only_missing: false,
         source: Some(source),
     };
-    v.children(&doc.nodes, root, None, Mode::Complete);
+    v.children(doc.nodes.iter(), root, None, Mode::Complete);
 }
 
-/// Validates a document whose presets and overlays are merged in: `use=` no longer excuses a
-/// missing property.
-pub fn validate_merged(
-    nodes: &[Node],
-    root: &'static NodeSchema,
+/// Reports what a document whose presets and overlays are merged in lacks: `use=` no longer
+/// excuses a missing property. Only `missing-required` is looked for: merging joins nodes that
+/// were validated as written, and adds nothing else to find.
+pub fn missing_after_merge(
+    merged: &Merged,
+    schema: &'static NodeSchema,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut v = Validator {
         diagnostics,
         presets_merged: true,
+        only_missing: true,
         source: None,
     };
-    v.children(nodes, root, None, Mode::Complete);
+    v.node_with(merged.head, merged.children(), schema, Mode::Complete);
 }
 
 /// Whether a node must be complete, or may leave out what it requires (an environment overlay,
@@ -61,9 +66,20 @@ enum Mode {
     PresetBody,
 }
 
+/// The children of one node seen so far, to find those given twice.
+#[derive(Default)]
+struct Seen<'n> {
+    /// By schema name, the first of each child that may be given once.
+    once: HashMap<&'static str, &'n Node>,
+    /// By kind and entity name, where each entity was first named.
+    names: HashMap<(&'static str, &'n str), Span>,
+}
+
 struct Validator<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
     presets_merged: bool,
+    /// Whether to look only for what is missing (see [`missing_after_merge`]).
+    only_missing: bool,
     /// The text of the file the document came from, when known.
     source: Option<&'d str>,
 }
@@ -81,61 +97,23 @@ impl Validator<'_> {
         self.diagnostics.push(d);
     }
 
-    fn children(
+    fn children<'n>(
         &mut self,
-        nodes: &[Node],
+        nodes: impl Iterator<Item = &'n Node> + Clone,
         parent: &'static NodeSchema,
         parent_node: Option<&Node>,
         mode: Mode,
     ) {
-        let mut seen_once: HashMap<&str, &Node> = HashMap::new();
-        let mut seen_names: HashMap<(&str, &str), Span> = HashMap::new();
-        for node in nodes {
+        let mut seen = Seen::default();
+        for node in nodes.clone() {
             let Some(child) = pick_child(parent, node) else {
-                self.unknown_node(node, parent, parent_node);
+                if !self.only_missing {
+                    self.unknown_node(node, parent, parent_node);
+                }
                 continue;
             };
-            if child.repeat != Repeat::Many {
-                if let Some(first) = seen_once.get(child.node.name) {
-                    self.push(
-                        Diagnostic::error(
-                            "duplicate-name",
-                            node.name.span,
-                            format!(
-                                "`{}` is given twice in `{}`",
-                                node.name.value,
-                                parent_label(parent, parent_node)
-                            ),
-                        )
-                        .with_label("second one")
-                        .with_secondary(first.name.span, "first one")
-                        .with_help("keep one of them"),
-                    );
-                } else {
-                    seen_once.insert(child.node.name, node);
-                }
-            }
-            if child.node.unique_name
-                && let Some(name) = node.first_string_arg()
-            {
-                let key = (child.node.name, name.value);
-                if let Some(first) = seen_names.get(&key) {
-                    self.push(
-                        Diagnostic::error(
-                            "duplicate-name",
-                            name.span,
-                            format!("{} `{}` is defined twice", child.node.name, name.value),
-                        )
-                        .with_label("defined again here")
-                        .with_secondary(*first, "first defined here")
-                        .with_help(format!(
-                            "rename one of them or merge them into one `{}`",
-                            child.node.name
-                        )),
-                    );
-                } else {
-                    seen_names.insert(key, name.span);
-                }
+            if !self.only_missing {
+                self.duplicates(node, child, parent, parent_node, &mut seen);
             }
             let node_mode = if std::ptr::eq(parent, &schema::PRESET) || mode == Mode::PresetBody {
                 Mode::PresetBody
@@ -156,7 +134,7 @@ impl Validator<'_> {
                 .iter()
                 .filter(|c| c.repeat == Repeat::Required)
             {
-                if !nodes.iter().any(|n| n.name.value == child.node.name) {
+                if !nodes.clone().any(|n| n.name.value == child.node.name) {
                     self.push(
                         Diagnostic::error(
                             "missing-required",
@@ -176,6 +154,59 @@ impl Validator<'_> {
                         )),
                     );
                 }
+            }
+        }
+    }
+
+    /// A child given twice where it may be given once, or an entity name given twice.
+    fn duplicates<'n>(
+        &mut self,
+        node: &'n Node,
+        child: &'static schema::Child,
+        parent: &'static NodeSchema,
+        parent_node: Option<&Node>,
+        seen: &mut Seen<'n>,
+    ) {
+        if child.repeat != Repeat::Many {
+            if let Some(first) = seen.once.get(child.node.name) {
+                self.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        node.name.span,
+                        format!(
+                            "`{}` is given twice in `{}`",
+                            node.name.value,
+                            parent_label(parent, parent_node)
+                        ),
+                    )
+                    .with_label("second one")
+                    .with_secondary(first.name.span, "first one")
+                    .with_help("keep one of them"),
+                );
+            } else {
+                seen.once.insert(child.node.name, node);
+            }
+        }
+        if child.node.unique_name
+            && let Some(name) = node.first_string_arg()
+        {
+            let key = (child.node.name, name.value);
+            if let Some(first) = seen.names.get(&key) {
+                self.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        name.span,
+                        format!("{} `{}` is defined twice", child.node.name, name.value),
+                    )
+                    .with_label("defined again here")
+                    .with_secondary(*first, "first defined here")
+                    .with_help(format!(
+                        "rename one of them or merge them into one `{}`",
+                        child.node.name
+                    )),
+                );
+            } else {
+                seen.names.insert(key, name.span);
             }
         }
     }
@@ -227,19 +258,30 @@ impl Validator<'_> {
     }
 
     fn node(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
+        self.node_with(node, node.children.iter(), schema, mode);
+    }
+
+    /// `node`, its children being `children` (those of a merge, or its own).
+    fn node_with<'n>(
+        &mut self,
+        node: &Node,
+        children: impl Iterator<Item = &'n Node> + Clone,
+        schema: &'static NodeSchema,
+        mode: Mode,
+    ) {
         self.args(node, schema, mode);
         self.props(node, schema, mode);
         if node.has_block && schema.children.is_empty() {
-            for child in &node.children {
-                self.unknown_node(child, schema, Some(node));
+            if !self.only_missing {
+                for child in children {
+                    self.unknown_node(child, schema, Some(node));
+                }
             }
             return;
         }
-        self.children(&node.children, schema, Some(node), mode);
+        self.children(children.clone(), schema, Some(node), mode);
         if !schema.one_of_children.is_empty() {
-            let present: Vec<&Node> = node
-                .children
-                .iter()
+            let present: Vec<&Node> = children
                 .filter(|c| schema.one_of_children.contains(&c.name.value.as_str()))
                 .collect();
             let options = schema
@@ -259,7 +301,7 @@ impl Validator<'_> {
                     .with_help(format!("add {options} inside its block")),
                 );
             }
-            if present.len() > 1 {
+            if present.len() > 1 && !self.only_missing {
                 self.push(
                     Diagnostic::error(
                         "invalid-value",
@@ -299,7 +341,7 @@ impl Validator<'_> {
                 self.missing_arg(node, spec);
             }
         }
-        if index < args.len() {
+        if index < args.len() && !self.only_missing {
             let expected = match schema.args.len() {
                 0 => "no arguments".to_string(),
                 1 => "one argument".to_string(),
@@ -328,6 +370,9 @@ impl Validator<'_> {
     }
 
     fn arg(&mut self, node: &Node, arg: &Spanned<RawValue>, spec: &Arg) {
+        if self.only_missing {
+            return;
+        }
         self.value(&arg.value, arg.span, spec.kind, &|| {
             format!("{} of `{}`", spec.name, node.name.value)
         });
@@ -352,6 +397,33 @@ impl Validator<'_> {
     }
 
     fn props(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
+        if !self.only_missing {
+            self.given_props(node, schema);
+        }
+        if mode == Mode::Complete {
+            for spec in schema.props.iter().filter(|p| p.required) {
+                if !node.props().any(|(k, _)| k.value == spec.name) {
+                    self.push(
+                        Diagnostic::error(
+                            "missing-required",
+                            node.name.span,
+                            format!("`{}` needs `{}`", describe(node), spec.name),
+                        )
+                        .with_label(format!("no `{}=`", spec.name))
+                        .with_help(format!(
+                            "add `{}=…`, {}: {}",
+                            spec.name,
+                            spec.kind.describe(),
+                            spec.doc
+                        )),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Each property given: known, given once, and of its kind.
+    fn given_props(&mut self, node: &Node, schema: &'static NodeSchema) {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (key, value) in node.props() {
             let Some(spec) = schema.prop(&key.value) else {
@@ -377,26 +449,6 @@ impl Validator<'_> {
             self.value(&value.value, value.span, spec.kind, &|| {
                 format!("`{}`", key.value)
             });
-        }
-        if mode == Mode::Complete {
-            for spec in schema.props.iter().filter(|p| p.required) {
-                if !seen.contains_key(spec.name) {
-                    self.push(
-                        Diagnostic::error(
-                            "missing-required",
-                            node.name.span,
-                            format!("`{}` needs `{}`", describe(node), spec.name),
-                        )
-                        .with_label(format!("no `{}=`", spec.name))
-                        .with_help(format!(
-                            "add `{}=…`, {}: {}",
-                            spec.name,
-                            spec.kind.describe(),
-                            spec.doc
-                        )),
-                    );
-                }
-            }
         }
     }
 
@@ -576,6 +628,9 @@ fn pick_child(parent: &'static NodeSchema, node: &Node) -> Option<&'static schem
         .iter()
         .filter(|c| c.node.name == node.name.value);
     let first = candidates.next()?;
+    if candidates.clone().next().is_none() {
+        return Some(first);
+    }
     // `reason=` marks the `allow` that silences a lint, whatever its first argument says.
     if node.props().any(|(k, _)| k.value == "reason") {
         let mut same_name = parent

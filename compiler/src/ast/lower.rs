@@ -1,14 +1,15 @@
 //! Lowering of validated syntax nodes to the typed AST.
 
-use super::view::{NodeView, numbers, resources, service_refs, strings};
+use super::view::{CollectExact, NodeView, numbers, resources, service_refs, strings};
 use super::*;
+use crate::merge::Merged;
 
 pub fn lower_workspace(node: &Node) -> Option<Workspace> {
     let lint = node.child("lint");
     let all_args =
-        |name: &str| -> Vec<Spanned<String>> { node.named(name).flat_map(strings).collect() };
+        |name: &str| -> Vec<Spanned<String>> { node.named(name).flat_map(strings).collect_exact() };
     let lint_args = |name: &str| -> Vec<Spanned<String>> {
-        lint.map(|l| l.named(name).flat_map(strings).collect())
+        lint.map(|l| l.named(name).flat_map(strings).collect_exact())
             .unwrap_or_default()
     };
     Some(Workspace {
@@ -18,7 +19,7 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
         environments: node
             .named("environment")
             .filter_map(|n| n.arg_name(0))
-            .collect(),
+            .collect_exact(),
         cloud: node.child("cloud").and_then(|c| {
             Some(Cloud {
                 provider: c.arg_str(0)?,
@@ -27,8 +28,11 @@ pub fn lower_workspace(node: &Node) -> Option<Workspace> {
         }),
         runbook_base_url: node.child_text("runbook-base-url"),
         templates: node.child_text("templates"),
-        teams: node.named("team").filter_map(lower_team).collect(),
-        receivers: node.named("receiver").filter_map(lower_receiver).collect(),
+        teams: node.named("team").filter_map(lower_team).collect_exact(),
+        receivers: node
+            .named("receiver")
+            .filter_map(lower_receiver)
+            .collect_exact(),
         lint: LintLevels {
             deny: lint_args("deny"),
             warn: lint_args("warn"),
@@ -55,7 +59,7 @@ fn lower_team(node: &Node) -> Option<Team> {
         name: node.arg_str(0)?,
         pager: oncall.and_then(|o| o.prop_name("pager")),
         chat: oncall.and_then(|o| o.prop_str("chat")),
-        approvers: node.named("approvers").flat_map(strings).collect(),
+        approvers: node.named("approvers").flat_map(strings).collect_exact(),
         agent_budget_cap: node.child("agent-budget").map(lower_cap),
         span: node.span,
     })
@@ -83,7 +87,7 @@ fn lower_receiver(node: &Node) -> Option<Receiver> {
                     Spanned::new(v.value.as_str()?.to_string(), v.span),
                 ))
             })
-            .collect(),
+            .collect_exact(),
         span: node.span,
     })
 }
@@ -99,28 +103,46 @@ pub fn lower_preset(node: &Node) -> Option<Preset> {
     })
 }
 
-/// Lowers a feature node (the base, or a base with an environment merged over it).
+/// Lowers a feature node as written.
 pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
+    lower_feature_view(node, node.span, file)
+}
+
+/// Lowers a feature as an environment sees it: merged with its overlay and presets.
+pub fn lower_merged_feature(merged: &Merged, file: FileId) -> Option<Feature> {
+    lower_feature_view(merged, merged.head.span, file)
+}
+
+fn lower_feature_view(node: &impl NodeView, span: Span, file: FileId) -> Option<Feature> {
     Some(Feature {
         name: node.arg_str(0)?,
         file,
         owner: node.child("owner").and_then(|n| n.arg_name(0)),
         tier: node.child("tier").and_then(|n| n.arg_name(0)),
         description: node.child_text("description"),
-        services: node.named("service").filter_map(lower_service).collect(),
+        services: node
+            .named("service")
+            .filter_map(lower_service)
+            .collect_exact(),
         datastores: node
             .named("datastore")
             .filter_map(lower_datastore)
-            .collect(),
-        secrets: node.named("secret").filter_map(lower_secret).collect(),
-        flags: node.named("flag").filter_map(lower_flag).collect(),
-        deploys: node.named("deploy").map(lower_deploy).collect(),
+            .collect_exact(),
+        secrets: node
+            .named("secret")
+            .filter_map(lower_secret)
+            .collect_exact(),
+        flags: node.named("flag").filter_map(lower_flag).collect_exact(),
+        deploys: node.named("deploy").map(lower_deploy).collect_exact(),
         telemetry: node.child("telemetry").map(lower_telemetry),
-        slos: node.named("slo").filter_map(lower_slo).collect(),
-        alerts: node.named("alert").filter_map(lower_alert).collect(),
-        runbooks: node.named("runbook").filter_map(lower_runbook).collect(),
-        agents: node.named("agent").filter_map(lower_agent).collect(),
-        gates: node.named("gate").filter_map(lower_gate).collect(),
+        slos: node.named("slo").filter_map(lower_slo).collect_exact(),
+        alerts: node.named("alert").filter_map(lower_alert).collect_exact(),
+        runbooks: node
+            .named("runbook")
+            .filter_map(lower_runbook)
+            .collect_exact(),
+        agents: node.named("agent").filter_map(lower_agent).collect_exact(),
+        gates: node.named("gate").filter_map(lower_gate).collect_exact(),
         envs: node
             .named("env")
             .filter_map(|n| {
@@ -129,9 +151,9 @@ pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         suppressions: node.suppressions(),
-        span: node.span,
+        span,
     })
 }
 
@@ -178,7 +200,7 @@ fn lower_service(node: &Node) -> Option<Service> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         env: node
             .named("env")
             .filter_map(|n| {
@@ -190,8 +212,11 @@ fn lower_service(node: &Node) -> Option<Service> {
                     span: n.span,
                 })
             })
-            .collect(),
-        depends_on: node.named("depends-on").flat_map(service_refs).collect(),
+            .collect_exact(),
+        depends_on: node
+            .named("depends-on")
+            .flat_map(service_refs)
+            .collect_exact(),
         expose: node.child("expose").map(|n| Expose {
             host: n.prop_str("host"),
             path: n.prop_str("path"),
@@ -251,7 +276,7 @@ fn lower_flag(node: &Node) -> Option<Flag> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         suppressions: node.suppressions(),
         span: node.span,
     })
@@ -285,7 +310,7 @@ fn lower_deploy(node: &Node) -> Deploy {
                 }),
                 span: n.span,
             })
-            .collect(),
+            .collect_exact(),
         rollback_when: node
             .named("rollback-when")
             .filter_map(|n| {
@@ -294,7 +319,7 @@ fn lower_deploy(node: &Node) -> Deploy {
                     .map(RollbackTrigger::Slo)
                     .or_else(|| n.prop_name("alert").map(RollbackTrigger::Alert))
             })
-            .collect(),
+            .collect_exact(),
         manual_override: node
             .child("manual-override")
             .and_then(|n| n.prop_name("team")),
@@ -326,7 +351,7 @@ fn lower_telemetry(node: &Node) -> Telemetry {
                     bounds: numbers(n),
                 })
             })
-            .collect(),
+            .collect_exact(),
         span: node.span,
     }
 }
@@ -381,7 +406,10 @@ fn lower_runbook(node: &Node) -> Option<Runbook> {
         name: node.arg_str(0)?,
         preset: node.prop_str("use"),
         summary: node.child_text("summary"),
-        steps: node.named("step").filter_map(|n| n.arg_str(0)).collect(),
+        steps: node
+            .named("step")
+            .filter_map(|n| n.arg_str(0))
+            .collect_exact(),
         escalate: node
             .named("escalate")
             .filter_map(|n| {
@@ -391,7 +419,7 @@ fn lower_runbook(node: &Node) -> Option<Runbook> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         suppressions: node.suppressions(),
         span: node.span,
     })
@@ -417,7 +445,7 @@ fn lower_agent(node: &Node) -> Option<Agent> {
                 span: n.span,
             })
         })
-        .collect();
+        .collect_exact();
     Some(Agent {
         name: node.arg_str(0)?,
         preset: node.prop_str("use"),
@@ -467,7 +495,7 @@ fn lower_agent(node: &Node) -> Option<Agent> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         slos: node
             .named("slo")
             .filter_map(|n| {
@@ -479,7 +507,7 @@ fn lower_agent(node: &Node) -> Option<Agent> {
                     span: n.span,
                 })
             })
-            .collect(),
+            .collect_exact(),
         runbook: node.child("runbook").and_then(|n| n.arg_name(0)),
         suppressions: node.suppressions(),
         span: node.span,
@@ -491,7 +519,10 @@ fn lower_gate(node: &Node) -> Option<Gate> {
         name: node.arg_str(0)?,
         tier: node.prop_str("tier"),
         review: node.prop_str("review"),
-        approvals: node.named("approve").filter_map(lower_approval).collect(),
+        approvals: node
+            .named("approve")
+            .filter_map(lower_approval)
+            .collect_exact(),
         suppressions: node.suppressions(),
         span: node.span,
     })

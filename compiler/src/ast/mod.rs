@@ -5,7 +5,7 @@
 mod lower;
 mod view;
 
-pub use lower::{lower_feature, lower_preset, lower_workspace};
+pub use lower::{lower_feature, lower_merged_feature, lower_preset, lower_workspace};
 
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::Node;

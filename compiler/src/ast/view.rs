@@ -1,6 +1,7 @@
 //! Typed reads of a validated syntax node. A value of the wrong type reads as absent: the
 //! checker has already reported it.
 
+use crate::merge::Merged;
 use crate::source::Spanned;
 use crate::syntax::{Node, RawValue};
 use crate::values::{Bytes, Duration, Millicores, Resource, ServiceRef, check_name};
@@ -10,7 +11,7 @@ use super::{Scalar, Suppression};
 pub(super) trait NodeView {
     fn prop_raw(&self, key: &str) -> Option<&Spanned<RawValue>>;
     fn arg_raw(&self, index: usize) -> Option<&Spanned<RawValue>>;
-    fn named(&self, name: &str) -> Box<dyn Iterator<Item = &Node> + '_>;
+    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Node>;
 
     fn child(&self, name: &str) -> Option<&Node> {
         self.named(name).last()
@@ -104,6 +105,20 @@ pub(super) trait NodeView {
     }
 }
 
+impl NodeView for Merged<'_> {
+    fn prop_raw(&self, key: &str) -> Option<&Spanned<RawValue>> {
+        self.head.prop_raw(key)
+    }
+
+    fn arg_raw(&self, index: usize) -> Option<&Spanned<RawValue>> {
+        self.head.arg_raw(index)
+    }
+
+    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Node> {
+        self.children().filter(move |c| c.name.value == name)
+    }
+}
+
 impl NodeView for Node {
     fn prop_raw(&self, key: &str) -> Option<&Spanned<RawValue>> {
         // KDL keeps the rightmost of repeated properties; so do we.
@@ -117,11 +132,23 @@ impl NodeView for Node {
         self.args().nth(index)
     }
 
-    fn named(&self, name: &str) -> Box<dyn Iterator<Item = &Node> + '_> {
-        let name = name.to_string();
-        Box::new(self.children.iter().filter(move |c| c.name.value == name))
+    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Node> {
+        self.children.iter().filter(move |c| c.name.value == name)
     }
 }
+
+/// Collecting into a vector of exactly the items' length. A vector grown push by push keeps
+/// room for four items at least, and the typed AST is kept whole (per environment) for every
+/// feature of a workspace: the spare room was most of its memory.
+pub(super) trait CollectExact: Iterator + Sized {
+    fn collect_exact(self) -> Vec<Self::Item> {
+        let mut items: Vec<Self::Item> = self.collect();
+        items.shrink_to_fit();
+        items
+    }
+}
+
+impl<I: Iterator> CollectExact for I {}
 
 pub(super) fn strings(node: &Node) -> Vec<Spanned<String>> {
     node.args()

@@ -3,6 +3,7 @@
 //! merging left incomplete. The language server keeps the result per file between checks: a
 //! keystroke lowers again only the file it changed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,7 +39,7 @@ pub(super) fn lower(
     let mut lower_in = |overlay: Option<&Node>| {
         let merged = merged_feature(node, overlay, presets);
         validate_merged(&merged, &mut found);
-        ast::lower_feature(&merged, file).map(Arc::new)
+        ast::lower_merged_feature(&merged, file).map(Arc::new)
     };
     let overlays: Vec<Option<&Node>> = environments
         .iter()
@@ -141,41 +142,49 @@ pub(super) fn overlay_of<'n>(node: &'n Node, environment: &str) -> Option<&'n No
 
 /// A feature node as an environment sees it: its `overlay` for that environment (see
 /// [`overlay_of`]) merged over the base, then every `use=` preset merged under the node that
-/// uses it.
-pub fn merged_feature(node: &Node, overlay: Option<&Node>, presets: &PresetIndex) -> Node {
-    // The base is the node without its `env` blocks, built without copying them.
-    let mut base = Node {
-        name: node.name.clone(),
-        ty: node.ty.clone(),
-        entries: node.entries.clone(),
-        children: Vec::with_capacity(node.children.len()),
-        has_block: node.has_block,
-        span: node.span,
-    };
-    base.children.extend(
-        node.children
-            .iter()
-            .filter(|c| c.name.value != "env")
-            .cloned(),
-    );
-    let mut merged = match overlay {
-        Some(overlay) => {
-            let overlay = Node {
-                entries: base.entries.clone(),
-                ..overlay.clone()
-            };
-            // The merge takes the name and span of the node merged over, here `env "…"`: the
-            // result is the feature, and is validated and reported on as one.
-            Node {
-                name: base.name.clone(),
-                span: base.span,
-                ..merge(&base, &overlay, &schema::FEATURE, merge::Mode::Overlay)
-            }
-        }
+/// uses it. Only the children that merging changes are copied.
+pub fn merged_feature<'n>(
+    node: &'n Node,
+    overlay: Option<&'n Node>,
+    presets: &PresetIndex,
+) -> merge::Merged<'n> {
+    let base: Vec<Cow<'n, Node>> = node
+        .children
+        .iter()
+        .filter(|c| c.name.value != "env")
+        .map(Cow::Borrowed)
+        .collect();
+    let mut children = match overlay {
+        // The overlay's own name and entries (`env "staging"`) are not the feature's: only its
+        // children are merged.
+        Some(overlay) => merge::merge_children(
+            base,
+            &overlay.children,
+            &schema::FEATURE,
+            merge::Mode::Overlay,
+        ),
         None => base,
     };
-    apply_presets(&mut merged, &schema::FEATURE, presets, 0);
-    merged
+    for child in &mut children {
+        let Some(child_schema) = schema::FEATURE.child(&child.name.value) else {
+            continue;
+        };
+        if names_a_preset(child) {
+            apply_preset(child.to_mut(), child_schema.node, presets, 0);
+        }
+    }
+    merge::Merged {
+        head: node,
+        children,
+    }
+}
+
+/// Whether `node` or a node below it names a preset (`use=`, or `preset=` on an SLO's
+/// indicator): only those change when presets are merged in.
+fn names_a_preset(node: &Node) -> bool {
+    node.props()
+        .any(|(k, _)| k.value == "use" || k.value == "preset")
+        || node.children.iter().any(names_a_preset)
 }
 
 /// Preset bodies may use presets themselves; a cycle stops here.
@@ -190,40 +199,108 @@ fn apply_presets(
     depth: usize,
 ) {
     for child in &mut node.children {
-        let Some(child_schema) = schema.child(&child.name.value) else {
-            continue;
-        };
-        let preset_prop = if matches!(child.name.value.as_str(), "ratio" | "latency") {
-            "preset"
-        } else {
-            "use"
-        };
-        let preset = child
-            .props()
-            .find(|(k, _)| k.value == preset_prop)
-            .and_then(|(_, v)| v.value.as_str())
-            .and_then(|name| presets.get(name))
-            .filter(|p| p.kind.as_ref().is_some_and(|k| k.value == child.name.value));
-        if let (Some(body), true) = (
-            preset.and_then(|p| p.body.as_ref()),
-            depth < MAX_PRESET_DEPTH,
-        ) {
-            let mut body = body.clone();
-            apply_presets(&mut body, child_schema.node, presets, depth + 1);
-            *child = merge(&body, child, child_schema.node, merge::Mode::Preset);
+        if let Some(child_schema) = schema.child(&child.name.value) {
+            apply_preset(child, child_schema.node, presets, depth);
         }
-        apply_presets(child, child_schema.node, presets, depth);
     }
+}
+
+/// Merges `node`, of `schema`, over the preset it uses if any, then does the same below it.
+fn apply_preset(node: &mut Node, schema: &'static NodeSchema, presets: &PresetIndex, depth: usize) {
+    let preset_prop = if matches!(node.name.value.as_str(), "ratio" | "latency") {
+        "preset"
+    } else {
+        "use"
+    };
+    let preset = node
+        .props()
+        .find(|(k, _)| k.value == preset_prop)
+        .and_then(|(_, v)| v.value.as_str())
+        .and_then(|name| presets.get(name))
+        .filter(|p| p.kind.as_ref().is_some_and(|k| k.value == node.name.value));
+    if let (Some(body), true) = (
+        preset.and_then(|p| p.body.as_ref()),
+        depth < MAX_PRESET_DEPTH,
+    ) {
+        let mut body = body.clone();
+        apply_presets(&mut body, schema, presets, depth + 1);
+        *node = merge(&body, node, schema, merge::Mode::Preset);
+    }
+    apply_presets(node, schema, presets, depth);
 }
 
 /// Merging can leave a node without what it requires (a `use=` preset that did not provide
 /// `strategy`); check the merged feature as a whole.
-fn validate_merged(feature: &Node, diagnostics: &mut Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    crate::validate::validate_merged(
-        std::slice::from_ref(feature),
-        &schema::SPEC_FILE,
-        &mut found,
-    );
-    diagnostics.extend(found.into_iter().filter(|d| d.id == "missing-required"));
+fn validate_merged(feature: &merge::Merged, diagnostics: &mut Vec<Diagnostic>) {
+    crate::validate::missing_after_merge(feature, &schema::FEATURE, diagnostics);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    #[test]
+    fn merging_copies_only_the_children_an_overlay_or_a_preset_changes() {
+        let doc = parse(
+            FileId(0),
+            r#"
+            preset "t/triage" {
+                runbook { summary "Something is wrong"; step "Look" }
+            }
+            feature "shop" {
+                owner "payments"
+                service "api" { port 8080 }
+                service "worker" { port 9000 }
+                runbook "triage" use="t/triage"
+                runbook "manual" { summary "By hand" }
+                env "staging" {
+                    service "api" { port 8081 }
+                }
+            }
+            "#,
+        )
+        .expect("parses");
+        let mut presets = PresetIndex::default();
+        let preset = ast::lower_preset(&doc.nodes[0]).expect("a preset");
+        presets.presets.insert(preset.name.value.clone(), preset);
+        let feature = &doc.nodes[1];
+        let copied = |merged: &merge::Merged| -> Vec<String> {
+            merged
+                .children
+                .iter()
+                .filter(|c| matches!(c, Cow::Owned(_)))
+                .map(|c| {
+                    format!(
+                        "{} {:?}",
+                        c.name.value,
+                        c.first_string_arg().map(|a| a.value)
+                    )
+                })
+                .collect()
+        };
+
+        let prod = merged_feature(feature, None, &presets);
+        assert_eq!(copied(&prod), [r#"runbook Some("triage")"#]);
+        assert_eq!(prod.children.len(), 5, "every child but the overlay");
+
+        let staging = merged_feature(feature, overlay_of(feature, "staging"), &presets);
+        assert_eq!(
+            copied(&staging),
+            [r#"service Some("api")"#, r#"runbook Some("triage")"#]
+        );
+        let lowered = ast::lower_merged_feature(&staging, FileId(0)).expect("a feature");
+        assert_eq!(
+            lowered.services[0].port.as_ref().map(|p| p.number.value),
+            Some(8081)
+        );
+        assert_eq!(
+            lowered.runbooks[0]
+                .summary
+                .as_ref()
+                .map(|s| s.value.as_str()),
+            Some("Something is wrong")
+        );
+        assert!(lowered.envs.is_empty(), "overlays are merged, not kept");
+    }
 }

@@ -34,6 +34,8 @@ pub fn parse(file: FileId, text: &str) -> Parse<Document> {
         pos: start,
         file,
         depth: 0,
+        pending_nodes: Vec::new(),
+        pending_entries: Vec::new(),
     };
     let nodes = parser.nodes(false)?;
     Ok(Document { nodes })
@@ -45,6 +47,13 @@ struct Parser<'a> {
     pos: usize,
     file: FileId,
     depth: usize,
+    /// The nodes of the blocks being parsed, innermost last; each block takes its own when it
+    /// ends. Trees live as long as the check, so every vector of the tree is allocated once at
+    /// its final length: one grown push by push keeps room for four items, and most nodes have
+    /// one or two.
+    pending_nodes: Vec<Node>,
+    /// The entries of the nodes being parsed, likewise.
+    pending_entries: Vec<Entry>,
 }
 
 /// How a node ended.
@@ -96,13 +105,14 @@ impl<'a> Parser<'a> {
 
     /// The nodes of the document (`nested == false`) or of a block, up to its `}`.
     fn nodes(&mut self, nested: bool) -> Parse<Vec<Node>> {
-        let mut nodes = Vec::new();
+        let from = self.pending_nodes.len();
+        let nodes = |parser: &mut Self| Ok(parser.pending_nodes.drain(from..).collect());
         loop {
             self.line_space()?;
             match self.peek() {
                 None if nested => return self.fail(),
-                None => return Ok(nodes),
-                Some('}') if nested => return Ok(nodes),
+                None => return nodes(self),
+                Some('}') if nested => return nodes(self),
                 Some('}') => return self.fail(),
                 Some(_) => {}
             }
@@ -116,12 +126,12 @@ impl<'a> Parser<'a> {
             }
             let (node, end) = self.node()?;
             if !slashdash {
-                nodes.push(node);
+                self.pending_nodes.push(node);
             }
             if end == End::Last {
                 match self.peek() {
-                    None if !nested => return Ok(nodes),
-                    Some('}') if nested => return Ok(nodes),
+                    None if !nested => return nodes(self),
+                    Some('}') if nested => return nodes(self),
                     _ => return self.fail(),
                 }
             }
@@ -230,7 +240,7 @@ impl<'a> Parser<'a> {
         let name = self.string()?;
         let name = Spanned::new(name.value, self.span(name.start, self.pos));
         let mut end = self.pos;
-        let mut entries = Vec::new();
+        let entries = self.pending_entries.len();
         let mut children: Option<Vec<Node>> = None;
         let mut after_block = false;
         loop {
@@ -290,7 +300,8 @@ impl<'a> Parser<'a> {
                     if !spaced || after_block {
                         return self.fail();
                     }
-                    entries.push(self.entry()?);
+                    let entry = self.entry()?;
+                    self.pending_entries.push(entry);
                     end = self.pos;
                 }
             }
@@ -301,27 +312,20 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    /// The node begun at `start`, its entries those pending from `entries` on.
     fn finish(
-        &self,
+        &mut self,
         start: usize,
         end: usize,
         name: Spanned<String>,
         ty: Option<String>,
-        entries: Vec<Entry>,
+        entries: usize,
         children: Option<Vec<Node>>,
     ) -> Node {
-        // Trees live as long as the check: no spare capacity (a vector's first push makes room
-        // for four entries, and most nodes have one or two).
-        let mut entries = entries;
-        entries.shrink_to_fit();
-        let mut children = children;
-        if let Some(children) = children.as_mut() {
-            children.shrink_to_fit();
-        }
         Node {
             name,
             ty,
-            entries,
+            entries: self.pending_entries.drain(entries..).collect(),
             has_block: children.is_some(),
             children: children.unwrap_or_default(),
             span: self.span(start, end),
