@@ -8,6 +8,10 @@ use std::thread;
 /// Below this many items a single thread is faster than starting others.
 const MIN_ITEMS_PER_THREAD: usize = 16;
 
+/// Blocks per thread that [`map`] cuts its items into: a thread that is slowed (by a larger
+/// file, or by the machine) leaves the blocks it has not begun to the others.
+const BLOCKS_PER_THREAD: usize = 8;
+
 /// `items.iter().map(f).collect()`, computed on up to one thread per core.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
@@ -15,21 +19,14 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     if threads == 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    let mut parts = items.chunks(chunk);
-    let first = parts.next().unwrap_or_default();
-    thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        // The calling thread takes a part rather than wait.
-        let mut results: Vec<R> = first.iter().map(f).collect();
-        for handle in handles {
-            results.extend(joined(handle));
-        }
-        results
-    })
+    let block = (items.len() / (threads * BLOCKS_PER_THREAD)).max(MIN_ITEMS_PER_THREAD);
+    let blocks: Vec<&[T]> = items.chunks(block).collect();
+    let mapped = map_jobs(&blocks, |block| block.iter().map(&f).collect::<Vec<R>>());
+    let mut results = Vec::with_capacity(items.len());
+    for part in mapped {
+        results.extend(part);
+    }
+    results
 }
 
 /// `items.iter().map(f).collect()` for a few jobs of uneven size (every target of every

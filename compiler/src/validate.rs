@@ -1,7 +1,7 @@
 //! Checks a syntax tree against the language schema: unknown nodes and properties, missing and
 //! duplicated ones, and values of the wrong type, each with a did-you-mean where one is close.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::merge::Merged;
@@ -69,10 +69,11 @@ enum Mode {
 /// The children of one node seen so far, to find those given twice.
 #[derive(Default)]
 struct Seen<'n> {
-    /// By schema name, the first of each child that may be given once.
-    once: HashMap<&'static str, &'n Node>,
+    /// By schema name, the first of each child that may be given once: at most one for each
+    /// child of the schema, so a list is searched.
+    once: Vec<(&'static str, &'n Node)>,
     /// By kind and entity name, where each entity was first named.
-    names: HashMap<(&'static str, &'n str), Span>,
+    names: BTreeMap<(&'static str, &'n str), Span>,
 }
 
 struct Validator<'d> {
@@ -168,7 +169,7 @@ impl Validator<'_> {
         seen: &mut Seen<'n>,
     ) {
         if child.repeat != Repeat::Many {
-            if let Some(first) = seen.once.get(child.node.name) {
+            if let Some((_, first)) = seen.once.iter().find(|(name, _)| *name == child.node.name) {
                 self.push(
                     Diagnostic::error(
                         "duplicate-name",
@@ -184,7 +185,7 @@ impl Validator<'_> {
                     .with_help("keep one of them"),
                 );
             } else {
-                seen.once.insert(child.node.name, node);
+                seen.once.push((child.node.name, node));
             }
         }
         if child.node.unique_name
@@ -424,13 +425,21 @@ impl Validator<'_> {
 
     /// Each property given: known, given once, and of its kind.
     fn given_props(&mut self, node: &Node, schema: &'static NodeSchema) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // At most one for each property of the schema: a list is searched.
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
         for (key, value) in node.props() {
             let Some(spec) = schema.prop(&key.value) else {
                 self.unknown_property(node, schema, key.span, &key.value);
                 continue;
             };
-            if let Some(first) = seen.insert(spec.name, key.span) {
+            let first = match seen.iter_mut().find(|(name, _)| *name == spec.name) {
+                Some((_, at)) => Some(std::mem::replace(at, key.span)),
+                None => {
+                    seen.push((spec.name, key.span));
+                    None
+                }
+            };
+            if let Some(first) = first {
                 self.push(
                     Diagnostic::error(
                         "duplicate-name",

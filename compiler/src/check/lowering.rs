@@ -183,7 +183,7 @@ pub fn merged_feature<'n>(
 /// indicator): only those change when presets are merged in.
 fn names_a_preset(node: &Node) -> bool {
     node.props()
-        .any(|(k, _)| k.value == "use" || k.value == "preset")
+        .any(|(k, _)| matches!(k.value.as_bytes(), b"use" | b"preset"))
         || node.children.iter().any(names_a_preset)
 }
 

@@ -419,32 +419,54 @@ pub fn check_workspace_cached(
         kept.derived(&context, ws_file.doc.as_ref())
             .for_environments(environment_names.len())
     });
-    let environments: Vec<EnvironmentView> = environment_names
-        .iter()
-        .zip(by_environment)
-        .enumerate()
-        .map(|(i, (env, features))| {
-            let view = EnvironmentView::new(env.clone(), features);
-            let mut resolver = Resolver {
-                workspace: workspace.as_ref(),
-                features: &view.features,
-                index: &view.index,
-                presets: &presets,
-                diagnostics: &mut diagnostics,
-            };
-            match derived.as_deref_mut() {
-                Some(kept) => {
-                    resolver.run_kept(&mut kept.resolved[i]);
-                    diagnostics.extend(kept.cycles[i].of(&view.features));
-                }
-                None => {
-                    resolver.run();
-                    diagnostics.extend(Graph::service_dependencies(&view.features).cycles());
-                }
+    // Each environment's references and dependency cycles, on every core.
+    let jobs: Vec<Mutex<Option<EnvironmentJob>>> = {
+        let mut kept = derived
+            .as_deref_mut()
+            .map(|kept| kept.resolved.iter_mut().zip(kept.cycles.iter_mut()));
+        environment_names
+            .iter()
+            .zip(by_environment)
+            .map(|(name, features)| {
+                Mutex::new(Some(EnvironmentJob {
+                    name: name.clone(),
+                    features,
+                    kept: kept.as_mut().and_then(Iterator::next),
+                }))
+            })
+            .collect()
+    };
+    let resolve_in = |job: &Mutex<Option<EnvironmentJob>>| {
+        let job = job.lock().unwrap_or_else(PoisonError::into_inner).take()?;
+        let view = EnvironmentView::new(job.name, job.features);
+        let mut found = Vec::new();
+        let mut resolver = Resolver {
+            workspace: workspace.as_ref(),
+            features: &view.features,
+            index: &view.index,
+            presets: &presets,
+            diagnostics: &mut found,
+        };
+        match job.kept {
+            Some((resolved, cycles)) => {
+                resolver.run_kept(resolved);
+                found.extend(cycles.of(&view.features));
             }
-            view
-        })
-        .collect();
+            None => {
+                resolver.run();
+                found.extend(Graph::service_dependencies(&view.features).cycles());
+            }
+        }
+        Some((view, found))
+    };
+    let mut environments: Vec<EnvironmentView> = Vec::new();
+    for (view, found) in crate::parallel::map_jobs(&jobs, resolve_in)
+        .into_iter()
+        .flatten()
+    {
+        environments.push(view);
+        diagnostics.extend(found);
+    }
 
     let kept_lints = derived.map(|kept| &mut kept.lints);
     diagnostics.extend(crate::lint::run(
@@ -479,6 +501,13 @@ pub fn check_workspace_cached(
         risk,
         templates,
     }
+}
+
+/// One environment to resolve: its features, and what the last check kept for it.
+struct EnvironmentJob<'k> {
+    name: String,
+    features: Vec<Arc<Feature>>,
+    kept: Option<(&'k mut crate::resolve::Kept, &'k mut incremental::Cycles)>,
 }
 
 /// The `feature` nodes of a spec file.

@@ -19,6 +19,16 @@ pub static RULES: &[&Rule] = &[
     &unused_runbook::UNUSED_RUNBOOK,
 ];
 
+/// How a message names an objective: the SLO's (`kind` "slo") or the task-success SLO of an
+/// agent (`kind` "agent") of that name. Made only for a finding.
+fn objective_holder(kind: &str, name: &str) -> String {
+    if kind == "agent" {
+        format!("the task-success SLO of agent `{name}`")
+    } else {
+        format!("SLO `{name}`")
+    }
+}
+
 /// Every task-success SLO of a feature's agents, with its agent.
 fn task_success_slos(feature: &Feature) -> impl Iterator<Item = (&Agent, &AgentSlo)> {
     feature.agents.iter().flat_map(|agent| {

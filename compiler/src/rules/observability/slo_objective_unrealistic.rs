@@ -52,7 +52,6 @@ struct Objective<'a> {
     /// How a label names the node: "SLO", "agent".
     noun: &'static str,
     name: &'a Name,
-    what: String,
     value: &'a Spanned<f64>,
     window: Duration,
     /// The `use=` of the node that holds it, where a preset's value is pointed at.
@@ -68,7 +67,6 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 kind: "slo",
                 noun: "SLO",
                 name: &slo.name,
-                what: format!("SLO `{}`", slo.name.value),
                 value: slo.objective.as_ref()?,
                 window: slo.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value),
                 preset: slo.preset.as_ref(),
@@ -80,7 +78,6 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 kind: "agent",
                 noun: "agent",
                 name: &agent.name,
-                what: format!("the task-success SLO of agent `{}`", agent.name.value),
                 value: s.objective.as_ref()?,
                 window: s.window.as_ref().map_or(DEFAULT_WINDOW, |w| w.value),
                 preset: agent.preset.as_ref(),
@@ -116,7 +113,10 @@ fn judge(cx: &LintContext, feature: &Feature, o: &Objective) -> Option<Finding> 
             )
         };
         (
-            format!("{}: objective {value} is above {HIGHEST}", o.what),
+            format!(
+                "{}: objective {value} is above {HIGHEST}",
+                super::objective_holder(o.kind, &o.name.value)
+            ),
             label,
             if o.events == "runs" {
                 "an agent's runs also fail for reasons outside it (model timeouts, flaky tools): aim for what its users need, e.g. `objective=95`".to_string()
@@ -126,7 +126,10 @@ fn judge(cx: &LintContext, feature: &Feature, o: &Objective) -> Option<Finding> 
         )
     } else {
         (
-            format!("{}: objective {value} is below {LOWEST}", o.what),
+            format!(
+                "{}: objective {value} is below {LOWEST}",
+                super::objective_holder(o.kind, &o.name.value)
+            ),
             format!(
                 "{} % of {} may fail: the fast burn-rate page can never fire",
                 round(budget),

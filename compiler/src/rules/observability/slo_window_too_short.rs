@@ -46,7 +46,6 @@ struct Window<'a> {
     kind: &'static str,
     noun: &'static str,
     name: &'a Name,
-    what: String,
     value: &'a Spanned<Duration>,
     preset: Option<&'a Name>,
 }
@@ -58,7 +57,6 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 kind: "slo",
                 noun: "SLO",
                 name: &slo.name,
-                what: format!("SLO `{}`", slo.name.value),
                 value: slo.window.as_ref()?,
                 preset: slo.preset.as_ref(),
             })
@@ -68,7 +66,6 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 kind: "agent",
                 noun: "agent",
                 name: &agent.name,
-                what: format!("the task-success SLO of agent `{}`", agent.name.value),
                 value: s.window.as_ref()?,
                 preset: agent.preset.as_ref(),
             })
@@ -87,7 +84,10 @@ fn judge(cx: &LintContext, feature: &Feature, w: &Window) -> Finding {
         .first()
         .map(|pair| format!("{} and {}", pair.long, pair.short))
         .unwrap_or_default();
-    let message = format!("{}: a window of {period} is shorter than 7 days", w.what);
+    let message = format!(
+        "{}: a window of {period} is shorter than 7 days",
+        super::objective_holder(w.kind, &w.name.value)
+    );
     let label = format!("the fast burn-rate page would look at only {fast}");
     let setting = origin::Setting {
         kind: w.kind,

@@ -46,25 +46,33 @@ crate::declare_rule! {
 
 /// A `runbook=` of a feature: what holds it, and the name it links.
 struct Link<'a> {
-    what: String,
+    /// The holder's kind, as a message names it: "SLO", "alert", "agent".
+    noun: &'static str,
     /// The holder's name.
     holder: &'a str,
     runbook: Option<&'a Name>,
 }
 
+impl Link<'_> {
+    /// The holder, as a message names it: made only for a finding.
+    fn what(&self) -> String {
+        format!("{} `{}`", self.noun, self.holder)
+    }
+}
+
 fn links(feature: &Feature) -> Vec<Link<'_>> {
     let slos = feature.slos.iter().map(|s| Link {
-        what: format!("SLO `{}`", s.name.value),
+        noun: "SLO",
         holder: &s.name.value,
         runbook: s.runbook.as_ref(),
     });
     let alerts = feature.alerts.iter().map(|a| Link {
-        what: format!("alert `{}`", a.name.value),
+        noun: "alert",
         holder: &a.name.value,
         runbook: a.runbook.as_ref(),
     });
     let agents = feature.agents.iter().map(|a| Link {
-        what: format!("agent `{}`", a.name.value),
+        noun: "agent",
         holder: &a.name.value,
         runbook: a.runbook.as_ref(),
     });
@@ -120,12 +128,13 @@ fn check(cx: &LintContext, out: &mut Vec<Finding>) {
                 finding = finding.secondary(typo.span, format!("did you mean `{name}`?"));
                 format!(
                     "{} links `{}`, which does not exist: did you mean `runbook=\"{name}\"`?",
-                    link.what, typo.value
+                    link.what(),
+                    typo.value
                 )
             } else if let Some(link) = unlinked {
                 format!(
                     "{} has no runbook: did you mean to link this one with `runbook=\"{name}\"`?",
-                    link.what
+                    link.what()
                 )
             } else {
                 format!(
