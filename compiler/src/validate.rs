@@ -17,6 +17,7 @@ pub fn validate(doc: &Document, root: &'static NodeSchema, diagnostics: &mut Vec
         diagnostics,
         presets_merged: false,
         only_missing: false,
+        settled: &[],
         source: None,
     };
     v.children(doc.nodes.iter(), root, None, Mode::Complete);
@@ -34,14 +35,17 @@ pub fn validate_source(
         diagnostics,
         presets_merged: false,
         only_missing: false,
+        settled: &[],
         source: Some(source),
     };
     v.children(doc.nodes.iter(), root, None, Mode::Complete);
 }
 
-/// Reports what a document whose presets and overlays are merged in lacks: `use=` no longer
+/// Reports what a feature whose presets and overlays are merged in lacks: `use=` no longer
 /// excuses a missing property. Only `missing-required` is looked for: merging joins nodes that
-/// were validated as written, and adds nothing else to find.
+/// were validated as written, and adds nothing else to find. The children of `merged.head`
+/// that `merged` still borrows are passed over: they were validated, complete, with their file,
+/// and name no preset (merging copies those that do).
 pub fn missing_after_merge(
     merged: &Merged,
     schema: &'static NodeSchema,
@@ -51,6 +55,7 @@ pub fn missing_after_merge(
         diagnostics,
         presets_merged: true,
         only_missing: true,
+        settled: &merged.head.children,
         source: None,
     };
     v.node_with(merged.head, merged.children(), schema, Mode::Complete);
@@ -81,6 +86,9 @@ struct Validator<'d> {
     presets_merged: bool,
     /// Whether to look only for what is missing (see [`missing_after_merge`]).
     only_missing: bool,
+    /// Children left as they were written and validated when their file was parsed: a merge
+    /// borrows the base's children that nothing changed, and those lack nothing new.
+    settled: &'d [Node],
     /// The text of the file the document came from, when known.
     source: Option<&'d str>,
 }
@@ -107,6 +115,13 @@ impl Validator<'_> {
     ) {
         let mut seen = Seen::default();
         for node in nodes.clone() {
+            if self
+                .settled
+                .as_ptr_range()
+                .contains(&std::ptr::from_ref(node))
+            {
+                continue;
+            }
             let Some(child) = pick_child(parent, node) else {
                 if !self.only_missing {
                     self.unknown_node(node, parent, parent_node);

@@ -105,44 +105,52 @@ pub fn lower_preset(node: &Node) -> Option<Preset> {
 
 /// Lowers a feature node as written.
 pub fn lower_feature(node: &Node, file: FileId) -> Option<Feature> {
-    lower_feature_view(node, node.span, file)
+    lower_feature_view(node, node.span, Copies::none(), file)
 }
 
-/// Lowers a feature as an environment sees it: merged with its overlay and presets.
-pub fn lower_merged_feature(merged: &Merged, file: FileId) -> Option<Feature> {
-    lower_feature_view(merged, merged.head.span, file)
+/// Lowers a feature as an environment sees it: merged with its overlay and presets. `written`
+/// is the same feature lowered as written: the entities that merging left alone are copied
+/// from it rather than lowered again.
+pub fn lower_merged_feature(
+    merged: &Merged,
+    written: Option<&Feature>,
+    file: FileId,
+) -> Option<Feature> {
+    let copies = Copies {
+        written,
+        settled: &merged.head.children,
+    };
+    lower_feature_view(merged, merged.head.span, copies, file)
 }
 
-fn lower_feature_view(node: &impl NodeView, span: Span, file: FileId) -> Option<Feature> {
+fn lower_feature_view(
+    node: &impl NodeView,
+    span: Span,
+    copies: Copies,
+    file: FileId,
+) -> Option<Feature> {
     Some(Feature {
         name: node.arg_str(0)?,
         file,
         owner: node.child("owner").and_then(|n| n.arg_name(0)),
         tier: node.child("tier").and_then(|n| n.arg_name(0)),
         description: node.child_text("description"),
-        services: node
-            .named("service")
-            .filter_map(lower_service)
-            .collect_exact(),
-        datastores: node
-            .named("datastore")
-            .filter_map(lower_datastore)
-            .collect_exact(),
-        secrets: node
-            .named("secret")
-            .filter_map(lower_secret)
-            .collect_exact(),
-        flags: node.named("flag").filter_map(lower_flag).collect_exact(),
-        deploys: node.named("deploy").map(lower_deploy).collect_exact(),
-        telemetry: node.child("telemetry").map(lower_telemetry),
-        slos: node.named("slo").filter_map(lower_slo).collect_exact(),
-        alerts: node.named("alert").filter_map(lower_alert).collect_exact(),
-        runbooks: node
-            .named("runbook")
-            .filter_map(lower_runbook)
-            .collect_exact(),
-        agents: node.named("agent").filter_map(lower_agent).collect_exact(),
-        gates: node.named("gate").filter_map(lower_gate).collect_exact(),
+        services: copies.entities(node, "service", |f| &f.services, lower_service),
+        datastores: copies.entities(node, "datastore", |f| &f.datastores, lower_datastore),
+        secrets: copies.entities(node, "secret", |f| &f.secrets, lower_secret),
+        flags: copies.entities(node, "flag", |f| &f.flags, lower_flag),
+        deploys: copies.entities(node, "deploy", |f| &f.deploys, |n| Some(lower_deploy(n))),
+        telemetry: node.child("telemetry").map(|n| {
+            let written = copies.written.and_then(|w| w.telemetry.as_ref());
+            copies
+                .copy(n, written.map(std::slice::from_ref).unwrap_or_default())
+                .unwrap_or_else(|| lower_telemetry(n))
+        }),
+        slos: copies.entities(node, "slo", |f| &f.slos, lower_slo),
+        alerts: copies.entities(node, "alert", |f| &f.alerts, lower_alert),
+        runbooks: copies.entities(node, "runbook", |f| &f.runbooks, lower_runbook),
+        agents: copies.entities(node, "agent", |f| &f.agents, lower_agent),
+        gates: copies.entities(node, "gate", |f| &f.gates, lower_gate),
         envs: node
             .named("env")
             .filter_map(|n| {
@@ -156,6 +164,75 @@ fn lower_feature_view(node: &impl NodeView, span: Span, file: FileId) -> Option<
         span,
     })
 }
+
+/// Where a merged feature's entities may be copied from: the feature as written, for the
+/// children of its node that merging left as they were (`settled`). An entity lowers the same
+/// from the same node, and copying it costs less than reading the node again.
+#[derive(Clone, Copy)]
+struct Copies<'w> {
+    written: Option<&'w Feature>,
+    settled: &'w [Node],
+}
+
+impl<'w> Copies<'w> {
+    fn none() -> Copies<'w> {
+        Copies {
+            written: None,
+            settled: &[],
+        }
+    }
+
+    /// The entities of one kind of a feature node, copied or lowered.
+    fn entities<T: Clone + Entity>(
+        self,
+        node: &impl NodeView,
+        kind: &str,
+        of: fn(&Feature) -> &[T],
+        lower: fn(&Node) -> Option<T>,
+    ) -> Vec<T> {
+        let written = self.written.map(of).unwrap_or_default();
+        node.named(kind)
+            .filter_map(|child| self.copy(child, written).or_else(|| lower(child)))
+            .collect_exact()
+    }
+
+    /// The entity lowered from `child` as written, if `child` is settled. Entities are in the
+    /// order of their nodes, so it is found by where its node starts.
+    fn copy<T: Clone + Entity>(self, child: &Node, written: &[T]) -> Option<T> {
+        if !self
+            .settled
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(child))
+        {
+            return None;
+        }
+        let at = written
+            .binary_search_by_key(&child.span.start, |e| e.span().start)
+            .ok()?;
+        Some(&written[at])
+            .filter(|e| e.span() == child.span)
+            .cloned()
+    }
+}
+
+/// An entity of a feature, known by the span of the node it was lowered from.
+trait Entity {
+    fn span(&self) -> Span;
+}
+
+macro_rules! entities {
+    ($($kind:ty),*) => {
+        $(impl Entity for $kind {
+            fn span(&self) -> Span {
+                self.span
+            }
+        })*
+    };
+}
+
+entities!(
+    Service, Datastore, Secret, Flag, Deploy, Telemetry, Slo, Alert, Runbook, Agent, Gate
+);
 
 fn lower_service(node: &Node) -> Option<Service> {
     Some(Service {

@@ -36,10 +36,11 @@ pub(super) fn lower(
     presets: &PresetIndex,
 ) -> Lowered {
     let mut found = Vec::new();
+    let written = ast::lower_feature(node, file).map(Arc::new);
     let mut lower_in = |overlay: Option<&Node>| {
         let merged = merged_feature(node, overlay, presets);
         validate_merged(&merged, &mut found);
-        ast::lower_merged_feature(&merged, file).map(Arc::new)
+        ast::lower_merged_feature(&merged, written.as_deref(), file).map(Arc::new)
     };
     let overlays: Vec<Option<&Node>> = environments
         .iter()
@@ -58,7 +59,7 @@ pub(super) fn lower(
         })
         .collect();
     Lowered {
-        written: ast::lower_feature(node, file).map(Arc::new),
+        written,
         per_environment,
         found,
     }
@@ -289,7 +290,7 @@ mod tests {
             copied(&staging),
             [r#"service Some("api")"#, r#"runbook Some("triage")"#]
         );
-        let lowered = ast::lower_merged_feature(&staging, FileId(0)).expect("a feature");
+        let lowered = ast::lower_merged_feature(&staging, None, FileId(0)).expect("a feature");
         assert_eq!(
             lowered.services[0].port.as_ref().map(|p| p.number.value),
             Some(8081)
@@ -302,5 +303,14 @@ mod tests {
             Some("Something is wrong")
         );
         assert!(lowered.envs.is_empty(), "overlays are merged, not kept");
+        // The entities merging left alone are copied from the feature as written: the same
+        // values as lowering them again.
+        let written = ast::lower_feature(feature, FileId(0)).expect("a feature");
+        for merged in [&prod, &staging] {
+            assert_eq!(
+                ast::lower_merged_feature(merged, Some(&written), FileId(0)),
+                ast::lower_merged_feature(merged, None, FileId(0))
+            );
+        }
     }
 }
