@@ -21,12 +21,12 @@ pub use gantry::artifact::Emit;
 pub fn all() -> Vec<(&'static str, Emit)> {
     vec![
         ("kubernetes", Emit::Streamed(kubernetes::stream)),
-        ("runbooks", Emit::Whole(runbooks::emit)),
+        ("runbooks", Emit::Streamed(runbooks::stream)),
         ("prometheus", Emit::Streamed(prometheus::stream)),
         ("alertmanager", Emit::Whole(alertmanager::emit)),
         ("grafana", Emit::Streamed(grafana::stream)),
         ("policy", Emit::Whole(policy::emit)),
-        ("agents", Emit::Whole(agents::emit)),
+        ("agents", Emit::Streamed(agents::stream)),
         ("terraform", Emit::Streamed(terraform::stream)),
     ]
 }

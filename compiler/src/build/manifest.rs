@@ -39,14 +39,30 @@ pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> Strin
         generator: "gantry",
         version: env!("CARGO_PKG_VERSION"),
     };
+    // Written into a buffer of about its final size: a manifest can take a hundred megabytes,
+    // and a buffer grown by doubling would hold up to three times that at once.
+    let mut text = Vec::with_capacity(estimated_len(&manifest.files));
     // Serializing strings and lists cannot fail; an empty object is the safe answer if it did.
-    match serde_json::to_string_pretty(&manifest) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
+    match serde_json::to_writer_pretty(&mut text, &manifest) {
+        Ok(()) => {
+            text.push(b'\n');
+            String::from_utf8(text).unwrap_or_else(|_| "{}\n".to_string())
         }
         Err(_) => "{}\n".to_string(),
     }
+}
+
+/// The length of the pretty-printed manifest of `files` when no string needs escaping.
+fn estimated_len(files: &[&Listed]) -> usize {
+    /// An entry's braces, keys, quotes, indentation and digest.
+    const ENTRY: usize = 150;
+    /// A source's quotes, comma and indentation.
+    const SOURCE: usize = 12;
+    let entries: usize = files
+        .iter()
+        .map(|f| ENTRY + f.path.len() + f.sources.iter().map(|s| s.len() + SOURCE).sum::<usize>())
+        .sum();
+    entries + 100
 }
 
 /// The manifest's keys in alphabetical order (see [`Listed`]).

@@ -14,7 +14,7 @@ mod manifest;
 mod metrics;
 mod permissions;
 
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::{Agent, Feature};
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -30,8 +30,17 @@ pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/gantry-dev/gantry
 /// The version of the manifest's format; a change that breaks readers raises it.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The agents target's entry point.
+/// The agents target's three files, in the order of their paths.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let mut files = crate::Emit::Streamed(stream).collect(model)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The agents target's entry point: each file handed out as soon as it is built, so that a
+/// build writes it and lets it go before building the next (each describes every agent of
+/// the workspace).
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let agents: Vec<(&Feature, &Agent)> = model
         .features
         .iter()
@@ -54,11 +63,10 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         sources: sources.clone(),
         origin,
     };
-    Ok(vec![
-        artifact(MANIFEST_FILE, manifest::manifest(model, &agents)),
-        artifact(LITELLM_CONFIG_FILE, litellm::config(&agents)),
-        artifact(LITELLM_KEYS_FILE, litellm::keys(model, &agents)),
-    ])
+    out(artifact(MANIFEST_FILE, manifest::manifest(model, &agents)));
+    out(artifact(LITELLM_CONFIG_FILE, litellm::config(&agents)));
+    out(artifact(LITELLM_KEYS_FILE, litellm::keys(model, &agents)));
+    Ok(())
 }
 
 /// The agent's key in every output: `FEATURE/NAME`.

@@ -12,9 +12,7 @@ mod markdown;
 mod render;
 mod runbook;
 
-use std::collections::BTreeMap;
-
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::{Agent, Feature};
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -27,22 +25,27 @@ pub const RUNBOOK_TEMPLATE: &str = "runbook.md.hbs";
 /// The template of an agent's page.
 pub const AGENT_TEMPLATE: &str = "agent.md.hbs";
 
-/// The runbooks target's entry point.
+/// Every page of the runbooks target, in the order of their paths.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let mut pages = crate::Emit::Streamed(stream).collect(model)?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// The runbooks target's entry point: each page handed out as soon as it is rendered, feature
+/// after feature, so that a build writes it and lets it go.
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let registry = render::registry(model)?;
-    let mut pages = BTreeMap::new();
     let mut problems = Vec::new();
     let acting = runbook::Acting::new(model);
     for feature in &model.features {
-        let source = model.file_name(feature).to_string();
+        let source = model.file_name(feature);
         for book in &feature.runbooks {
             let path = runbook_page_path(&feature.name.value, &book.name.value);
             let data = runbook::data(model, &acting, feature, book);
             let about = (book.name.span, "the page of this runbook");
             match render::page(&registry, model, RUNBOOK_TEMPLATE, &data, about) {
-                Ok(page) => {
-                    pages.insert(path.clone(), artifact(path, page, &source, book.name.span));
-                }
+                Ok(page) => out(artifact(path, page, source, book.name.span)),
                 Err(problem) => problems.push(*problem),
             }
         }
@@ -51,15 +54,13 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
             let data = agent::data(model, feature, bot);
             let about = (bot.name.span, "the page of this agent");
             match render::page(&registry, model, AGENT_TEMPLATE, &data, about) {
-                Ok(page) => {
-                    pages.insert(path.clone(), artifact(path, page, &source, bot.name.span));
-                }
+                Ok(page) => out(artifact(path, page, source, bot.name.span)),
                 Err(problem) => problems.push(*problem),
             }
         }
     }
     if problems.is_empty() {
-        Ok(pages.into_values().collect())
+        Ok(())
     } else {
         // One broken template fails every page it renders: report it once per place.
         problems.dedup_by(|a, b| a.primary.span == b.primary.span && a.message == b.message);
