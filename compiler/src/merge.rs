@@ -98,6 +98,15 @@ impl<'n> Merged<'n> {
     pub fn children(&self) -> impl Iterator<Item = &Node> + Clone {
         self.children.iter().map(|c| &**c)
     }
+
+    /// Whether `child` is one of `head`'s own children, borrowed as it was written: merging
+    /// left it alone.
+    pub fn left_alone(&self, child: &Node) -> bool {
+        self.head
+            .children
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(child))
+    }
 }
 
 /// `over` merged onto `base`: `over`'s properties override, its children merge or replace

@@ -15,9 +15,7 @@ use crate::values;
 pub fn validate(doc: &Document, root: &'static NodeSchema, diagnostics: &mut Vec<Diagnostic>) {
     let mut v = Validator {
         diagnostics,
-        presets_merged: false,
-        only_missing: false,
-        settled: &[],
+        merged: None,
         source: None,
     };
     v.children(doc.nodes.iter(), root, None, Mode::Complete);
@@ -33,9 +31,7 @@ pub fn validate_source(
 ) {
     let mut v = Validator {
         diagnostics,
-        presets_merged: false,
-        only_missing: false,
-        settled: &[],
+        merged: None,
         source: Some(source),
     };
     v.children(doc.nodes.iter(), root, None, Mode::Complete);
@@ -53,9 +49,7 @@ pub fn missing_after_merge(
 ) {
     let mut v = Validator {
         diagnostics,
-        presets_merged: true,
-        only_missing: true,
-        settled: &merged.head.children,
+        merged: Some(merged),
         source: None,
     };
     v.node_with(merged.head, merged.children(), schema, Mode::Complete);
@@ -83,12 +77,10 @@ struct Seen<'n> {
 
 struct Validator<'d> {
     diagnostics: &'d mut Vec<Diagnostic>,
-    presets_merged: bool,
-    /// Whether to look only for what is missing (see [`missing_after_merge`]).
-    only_missing: bool,
-    /// Children left as they were written and validated when their file was parsed: a merge
-    /// borrows the base's children that nothing changed, and those lack nothing new.
-    settled: &'d [Node],
+    /// The merge being checked for what it lacks (see [`missing_after_merge`]): presets are
+    /// merged in, only what is missing is looked for, and the children it left alone, validated
+    /// when their file was parsed, are passed over.
+    merged: Option<&'d Merged<'d>>,
     /// The text of the file the document came from, when known.
     source: Option<&'d str>,
 }
@@ -102,6 +94,11 @@ fn describe(node: &Node) -> String {
 }
 
 impl Validator<'_> {
+    /// Whether only `missing-required` is looked for: a merge is being checked.
+    fn only_missing(&self) -> bool {
+        self.merged.is_some()
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
@@ -115,26 +112,22 @@ impl Validator<'_> {
     ) {
         let mut seen = Seen::default();
         for node in nodes.clone() {
-            if self
-                .settled
-                .as_ptr_range()
-                .contains(&std::ptr::from_ref(node))
-            {
+            if self.merged.is_some_and(|m| m.left_alone(node)) {
                 continue;
             }
             let Some(child) = pick_child(parent, node) else {
-                if !self.only_missing {
+                if !self.only_missing() {
                     self.unknown_node(node, parent, parent_node);
                 }
                 continue;
             };
-            if !self.only_missing {
+            if !self.only_missing() {
                 self.duplicates(node, child, parent, parent_node, &mut seen);
             }
             let node_mode = if std::ptr::eq(parent, &schema::PRESET) || mode == Mode::PresetBody {
                 Mode::PresetBody
             } else if child.node.name == "env" && std::ptr::eq(parent, &schema::FEATURE)
-                || (!self.presets_merged && node.props().any(|(k, _)| k.value == "use"))
+                || (self.merged.is_none() && node.props().any(|(k, _)| k.value == "use"))
             {
                 Mode::Partial
             } else {
@@ -288,7 +281,7 @@ impl Validator<'_> {
         self.args(node, schema, mode);
         self.props(node, schema, mode);
         if node.has_block && schema.children.is_empty() {
-            if !self.only_missing {
+            if !self.only_missing() {
                 for child in children {
                     self.unknown_node(child, schema, Some(node));
                 }
@@ -317,7 +310,7 @@ impl Validator<'_> {
                     .with_help(format!("add {options} inside its block")),
                 );
             }
-            if present.len() > 1 && !self.only_missing {
+            if present.len() > 1 && !self.only_missing() {
                 self.push(
                     Diagnostic::error(
                         "invalid-value",
@@ -357,7 +350,7 @@ impl Validator<'_> {
                 self.missing_arg(node, spec);
             }
         }
-        if index < args.len() && !self.only_missing {
+        if index < args.len() && !self.only_missing() {
             let expected = match schema.args.len() {
                 0 => "no arguments".to_string(),
                 1 => "one argument".to_string(),
@@ -386,7 +379,7 @@ impl Validator<'_> {
     }
 
     fn arg(&mut self, node: &Node, arg: &Spanned<RawValue>, spec: &Arg) {
-        if self.only_missing {
+        if self.only_missing() {
             return;
         }
         self.value(&arg.value, arg.span, spec.kind, &|| {
@@ -413,7 +406,7 @@ impl Validator<'_> {
     }
 
     fn props(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
-        if !self.only_missing {
+        if !self.only_missing() {
             self.given_props(node, schema);
         }
         if mode == Mode::Complete {

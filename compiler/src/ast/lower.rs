@@ -118,7 +118,7 @@ pub fn lower_merged_feature(
 ) -> Option<Feature> {
     let copies = Copies {
         written,
-        settled: &merged.head.children,
+        merged: Some(merged),
     };
     lower_feature_view(merged, merged.head.span, copies, file)
 }
@@ -166,19 +166,19 @@ fn lower_feature_view(
 }
 
 /// Where a merged feature's entities may be copied from: the feature as written, for the
-/// children of its node that merging left as they were (`settled`). An entity lowers the same
-/// from the same node, and copying it costs less than reading the node again.
+/// children of its node that `merged` left alone. An entity lowers the same from the same
+/// node, and copying it costs less than reading the node again.
 #[derive(Clone, Copy)]
 struct Copies<'w> {
     written: Option<&'w Feature>,
-    settled: &'w [Node],
+    merged: Option<&'w Merged<'w>>,
 }
 
 impl<'w> Copies<'w> {
     fn none() -> Copies<'w> {
         Copies {
             written: None,
-            settled: &[],
+            merged: None,
         }
     }
 
@@ -196,14 +196,10 @@ impl<'w> Copies<'w> {
             .collect_exact()
     }
 
-    /// The entity lowered from `child` as written, if `child` is settled. Entities are in the
+    /// The entity lowered from `child` as written, if merging left `child` alone. Entities are in the
     /// order of their nodes, so it is found by where its node starts.
     fn copy<T: Clone + Entity>(self, child: &Node, written: &[T]) -> Option<T> {
-        if !self
-            .settled
-            .as_ptr_range()
-            .contains(&std::ptr::from_ref(child))
-        {
+        if !self.merged.is_some_and(|m| m.left_alone(child)) {
             return None;
         }
         let at = written

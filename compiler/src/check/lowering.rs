@@ -39,7 +39,9 @@ pub(super) fn lower(
     let written = ast::lower_feature(node, file).map(Arc::new);
     let mut lower_in = |overlay: Option<&Node>| {
         let merged = merged_feature(node, overlay, presets);
-        validate_merged(&merged, &mut found);
+        // Merging can leave a node without what it requires: a `use=` preset that does not
+        // give it.
+        crate::validate::missing_after_merge(&merged, &schema::FEATURE, &mut found);
         ast::lower_merged_feature(&merged, written.as_deref(), file).map(Arc::new)
     };
     let overlays: Vec<Option<&Node>> = environments
@@ -228,12 +230,6 @@ fn apply_preset(node: &mut Node, schema: &'static NodeSchema, presets: &PresetIn
         *node = merge(&body, node, schema, merge::Mode::Preset);
     }
     apply_presets(node, schema, presets, depth);
-}
-
-/// Merging can leave a node without what it requires (a `use=` preset that did not provide
-/// `strategy`); check the merged feature as a whole.
-fn validate_merged(feature: &merge::Merged, diagnostics: &mut Vec<Diagnostic>) {
-    crate::validate::missing_after_merge(feature, &schema::FEATURE, diagnostics);
 }
 
 #[cfg(test)]
