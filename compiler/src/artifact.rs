@@ -16,6 +16,12 @@ pub enum Content {
     Json(Value),
     /// Text for people (Markdown runbooks) or for a tool's own syntax.
     Text(String),
+    /// A YAML or JSON document, by the path's extension, that the target serialized itself
+    /// (with [`crate::build::render_yaml_document`] or [`crate::build::render_json_document`]):
+    /// a file describing a whole environment, whose `Value` would take many times the size of
+    /// its text. Written like [`Content::Yaml`] and [`Content::Json`], sorted keys included, and
+    /// read back into values where it is compared.
+    Serialized(String),
 }
 
 /// One file of the output tree, relative to `OUTPUT/ENV/TARGET/`.

@@ -25,7 +25,7 @@ pub fn all() -> Vec<(&'static str, Emit)> {
         ("prometheus", Emit::Streamed(prometheus::stream)),
         ("alertmanager", Emit::Whole(alertmanager::emit)),
         ("grafana", Emit::Streamed(grafana::stream)),
-        ("policy", Emit::Whole(policy::emit)),
+        ("policy", Emit::Streamed(policy::stream)),
         ("agents", Emit::Streamed(agents::stream)),
         ("terraform", Emit::Streamed(terraform::stream)),
     ]

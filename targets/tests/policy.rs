@@ -39,13 +39,16 @@ fn text<'a>(artifacts: &'a [Artifact], path: &str) -> &'a str {
     }
 }
 
-fn json_of<'a>(artifacts: &'a [Artifact], path: &str) -> &'a Value {
+fn json_of(artifacts: &[Artifact], path: &str) -> Value {
     match artifacts
         .iter()
         .find(|a| a.path == path)
         .map(|a| &a.content)
     {
-        Some(Content::Json(value)) => value,
+        Some(Content::Json(value)) => value.clone(),
+        Some(Content::Serialized(text)) => {
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{path} parses: {e}"))
+        }
         other => panic!("{path}: {other:?}"),
     }
 }
@@ -68,7 +71,7 @@ fn cedar(artifacts: &[Artifact]) -> Cedar {
     let result = Validator::new(schema.clone()).validate(&policies, ValidationMode::Strict);
     let errors: Vec<String> = result.validation_errors().map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "strict validation: {errors:#?}");
-    let entity_list = json_of(artifacts, policy::ENTITIES_FILE).clone();
+    let entity_list = json_of(artifacts, policy::ENTITIES_FILE);
     let entities = Entities::from_json_value(entity_list.clone(), Some(&schema))
         .unwrap_or_else(|e| panic!("entities: {e:?}"));
     Cedar {

@@ -155,7 +155,8 @@ fn evaluate(
         Schema::from_cedarschema_str(&policy::schema()).map_err(|e| internal("schema", &e))?;
     let set = PolicySet::from_str(&policy::policy_text(policies))
         .map_err(|e| internal("policies", &e))?;
-    let mut entities = Entities::from_json_value(policy::entities(model), Some(&schema))
+    let entity_list = policy::entities(model).map_err(|e| internal("entities", &e))?;
+    let mut entities = Entities::from_json_str(&entity_list, Some(&schema))
         .map_err(|e| internal("entities", &e))?;
     let resource_uid = uid(entity_type, entity_id).map_err(|e| internal("entity type", &e))?;
     if entities.get(&resource_uid).is_none() {

@@ -16,7 +16,7 @@ pub(super) fn render(artifact: &Artifact) -> Result<Vec<u8>, String> {
         }
         // JSON has no comments: its provenance is in manifest.json.
         Content::Json(value) => render_json(value)?,
-        Content::Text(text) => {
+        Content::Text(text) | Content::Serialized(text) => {
             let mut out = header(&artifact.path, &artifact.sources);
             out.push_str(text);
             out
@@ -28,18 +28,62 @@ pub(super) fn render(artifact: &Artifact) -> Result<Vec<u8>, String> {
 /// YAML documents, `---` between them. Long strings are not folded: a folded line break in a
 /// PromQL expression or an annotation makes the file hard to review and to diff.
 pub fn render_yaml(docs: &[Value]) -> Result<String, String> {
+    let sorted: Vec<Sorted<'_>> = docs.iter().map(Sorted).collect();
+    serde_saphyr::to_string_multiple_with_options(&sorted, yaml_options())
+        .map_err(|e| e.to_string())
+}
+
+/// One YAML document written as [`render_yaml`] writes a value, for a document that is never a
+/// whole value: its maps' keys must come sorted, and [`Entries`] makes its large parts one
+/// entry at a time.
+pub fn render_yaml_document<T: Serialize>(document: &T) -> Result<String, String> {
+    let mut out = String::new();
+    serde_saphyr::to_fmt_writer_with_options(&mut out, document, yaml_options())
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn yaml_options() -> serde_saphyr::SerializerOptions {
     let mut options = serde_saphyr::SerializerOptions::default();
     options.folded_wrap_chars = usize::MAX / 2;
     options.min_fold_chars = usize::MAX / 2;
-    let sorted: Vec<Sorted<'_>> = docs.iter().map(Sorted).collect();
-    serde_saphyr::to_string_multiple_with_options(&sorted, options).map_err(|e| e.to_string())
+    options
 }
 
 /// Pretty JSON with sorted keys and a trailing newline.
 pub fn render_json(value: &Value) -> Result<String, String> {
-    let mut out = serde_json::to_string_pretty(&Sorted(value)).map_err(|e| e.to_string())?;
+    render_json_document(&Sorted(value))
+}
+
+/// JSON written as [`render_json`] writes a value, for a document that is never a whole value
+/// (see [`render_yaml_document`]).
+pub fn render_json_document<T: Serialize>(document: &T) -> Result<String, String> {
+    let mut out = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
     out.push('\n');
     Ok(out)
+}
+
+/// A map whose entries are made while it is serialized, each dropped once written: `entries`
+/// is called each time the map is serialized, and gives its `len` entries with their keys in
+/// order. Each value is written with its own keys sorted.
+pub struct Entries<F> {
+    pub len: usize,
+    pub entries: F,
+}
+
+impl<F, I, K> Serialize for Entries<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = (K, Value)>,
+    K: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_map(Some(self.len))?;
+        for (key, value) in (self.entries)() {
+            out.serialize_entry(&key, &Sorted(&value))?;
+        }
+        out.end()
+    }
 }
 
 /// The first lines of a generated file, in the comment syntax its extension calls for; empty for
@@ -63,7 +107,7 @@ pub fn header(path: &str, sources: &[String]) -> String {
 
 /// A JSON value serialized with its object keys sorted. serde_json's `Map` is sorted only
 /// while its `preserve_order` feature is off, and any crate in the build may turn it on.
-struct Sorted<'a>(&'a Value);
+pub struct Sorted<'a>(pub &'a Value);
 
 impl Serialize for Sorted<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

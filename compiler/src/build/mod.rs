@@ -12,7 +12,9 @@ use crate::artifact::Artifact;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-pub use format::{header, render_json, render_yaml};
+pub use format::{
+    Entries, Sorted, header, render_json, render_json_document, render_yaml, render_yaml_document,
+};
 pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest};
 pub use paths::path_error;
 

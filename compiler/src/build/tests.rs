@@ -207,3 +207,91 @@ fn two_artifacts_on_one_path_are_an_error() {
     let result = render(&emitted(vec![a.clone(), a]), span());
     assert_eq!(result.expect_err("duplicate")[0].id, "duplicate-name");
 }
+
+/// A document written entry by entry: the manifest of a whole environment, shaped like the
+/// agents target's, with hostile keys and values.
+#[derive(serde::Serialize)]
+struct Streamed<A> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    agents: A,
+    version: u32,
+}
+
+fn streamed_entries() -> Vec<(String, Value)> {
+    vec![
+        ("a/one".to_string(), json!({"z": "yes", "a": ["x: y", "#"]})),
+        (
+            "b/two: x".to_string(),
+            json!({"nested": {"b": 1, "a": null}}),
+        ),
+    ]
+}
+
+#[test]
+fn a_document_written_entry_by_entry_is_the_value_it_stands_for() {
+    let entries = streamed_entries();
+    let document = Streamed {
+        schema: "https://example.com/s.json",
+        agents: Entries {
+            len: entries.len(),
+            entries: || entries.iter().map(|(k, v)| (k, v.clone())),
+        },
+        version: 1,
+    };
+    let value = json!({
+        "version": 1,
+        "agents": entries.iter().cloned().collect::<serde_json::Map<_, _>>(),
+        "$schema": "https://example.com/s.json",
+    });
+    assert_eq!(
+        render_yaml_document(&document).expect("serializes"),
+        render_yaml(std::slice::from_ref(&value)).expect("serializes")
+    );
+    assert_eq!(
+        render_json_document(&document).expect("serializes"),
+        render_json(&value).expect("serializes")
+    );
+    let empty = Streamed {
+        schema: "s",
+        agents: Entries {
+            len: 0,
+            entries: std::iter::empty::<(String, Value)>,
+        },
+        version: 1,
+    };
+    let value = json!({"$schema": "s", "agents": {}, "version": 1});
+    assert_eq!(
+        render_yaml_document(&empty).expect("serializes"),
+        render_yaml(std::slice::from_ref(&value)).expect("serializes")
+    );
+}
+
+#[test]
+fn a_serialized_document_is_written_like_its_value() {
+    let value = json!({"b": [1, 2], "a": "x"});
+    let tree = render(
+        &emitted(vec![
+            artifact("v.yaml", Content::Yaml(vec![value.clone()])),
+            artifact(
+                "s.yaml",
+                Content::Serialized(render_yaml(std::slice::from_ref(&value)).expect("yaml")),
+            ),
+            artifact("v.json", Content::Json(value.clone())),
+            artifact(
+                "s.json",
+                Content::Serialized(render_json(&value).expect("json")),
+            ),
+        ]),
+        span(),
+    )
+    .expect("renders");
+    assert_eq!(
+        text(&tree, "prod/kubernetes/s.yaml"),
+        text(&tree, "prod/kubernetes/v.yaml").replace("v.yaml", "s.yaml")
+    );
+    assert_eq!(
+        text(&tree, "prod/kubernetes/s.json"),
+        text(&tree, "prod/kubernetes/v.json")
+    );
+}

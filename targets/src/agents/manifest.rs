@@ -3,8 +3,10 @@
 //! window, whose default the language fixes.
 
 use gantry::ast::{Agent, AgentSlo, Budget, Feature, Guardrail};
+use gantry::build::{Entries, render_yaml_document};
 use gantry::consequences::DEFAULT_WINDOW;
 use gantry::model::Model;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{
@@ -14,18 +16,41 @@ use super::{
 /// Where a guardrail applies when the spec does not say: everywhere.
 pub const ALL_PLACES: [&str; 3] = ["input", "output", "tool-call"];
 
-pub fn manifest(model: &Model, agents: &[(&Feature, &Agent)]) -> Value {
-    let entries: Map<String, Value> = agents
+/// The manifest's text. Each agent's entry is made as it is written: the manifest describes
+/// every agent of the environment, and as one value it would take many times its size.
+pub fn manifest(model: &Model, agents: &[(&Feature, &Agent)]) -> Result<String, String> {
+    let mut by_id: Vec<(String, &Feature, &Agent)> = agents
         .iter()
-        .map(|(feature, agent)| (agent_id(feature, agent), entry(model, feature, agent)))
+        .map(|(feature, agent)| (agent_id(feature, agent), *feature, *agent))
         .collect();
-    json!({
-        "$schema": SCHEMA_ID,
-        "version": FORMAT_VERSION,
-        "workspace": model.workspace.name.value,
-        "environment": model.environment,
-        "agents": entries,
-    })
+    by_id.sort_by(|a, b| a.0.cmp(&b.0));
+    by_id.dedup_by(|later, first| later.0 == first.0);
+    let document = Document {
+        schema: SCHEMA_ID,
+        agents: Entries {
+            len: by_id.len(),
+            entries: || {
+                by_id
+                    .iter()
+                    .map(|(id, feature, agent)| (id, entry(model, feature, agent)))
+            },
+        },
+        environment: model.environment,
+        version: FORMAT_VERSION,
+        workspace: &model.workspace.name.value,
+    };
+    render_yaml_document(&document)
+}
+
+/// The manifest's fields, in the order of their keys.
+#[derive(Serialize)]
+struct Document<'a, A> {
+    #[serde(rename = "$schema")]
+    schema: &'a str,
+    agents: A,
+    environment: &'a str,
+    version: u32,
+    workspace: &'a str,
 }
 
 fn entry(model: &Model, feature: &Feature, agent: &Agent) -> Value {

@@ -7,7 +7,8 @@
 //!
 //! The semantics of every field (when a budget is spent, which limit wins, what a day is) are
 //! in the schema's descriptions and in `docs/agent-runtime.md`. Everything is built as a
-//! `serde_json::Value` and serialized by the writer.
+//! `serde_json::Value` and serialized by the writer, but for the manifest's entries, which
+//! are made one at a time as the manifest is written.
 
 mod litellm;
 mod manifest;
@@ -57,15 +58,25 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
         .first()
         .map(|(_, a)| a.name.span)
         .or(Some(model.workspace.name.span));
-    let artifact = |path: &str, value| Artifact {
+    let artifact = |path: &str, content| Artifact {
         path: path.to_string(),
-        content: Content::Yaml(vec![value]),
+        content,
         sources: sources.clone(),
         origin,
     };
-    out(artifact(MANIFEST_FILE, manifest::manifest(model, &agents)));
-    out(artifact(LITELLM_CONFIG_FILE, litellm::config(&agents)));
-    out(artifact(LITELLM_KEYS_FILE, litellm::keys(model, &agents)));
+    let manifest = manifest::manifest(model, &agents).map_err(|message| {
+        let span = origin.unwrap_or(model.workspace.name.span);
+        vec![Diagnostic::error(
+            "invalid-value",
+            span,
+            format!("cannot serialize `{MANIFEST_FILE}`: {message}"),
+        )]
+    })?;
+    out(artifact(MANIFEST_FILE, Content::Serialized(manifest)));
+    let config = litellm::config(&agents);
+    out(artifact(LITELLM_CONFIG_FILE, Content::Yaml(vec![config])));
+    let keys = litellm::keys(model, &agents);
+    out(artifact(LITELLM_KEYS_FILE, Content::Yaml(vec![keys])));
     Ok(())
 }
 

@@ -24,7 +24,7 @@ mod rules;
 
 use std::collections::BTreeSet;
 
-use gantry::artifact::{Artifact, Content};
+use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::Feature;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
@@ -43,8 +43,14 @@ pub const POLICIES_FILE: &str = "policies.cedar";
 pub const ENTITIES_FILE: &str = "entities.json";
 pub const GATES_FILE: &str = "gates.rego";
 
-/// The policy target's entry point.
+/// The policy target's four files, in the order they are built.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    crate::Emit::Streamed(stream).collect(model)
+}
+
+/// The policy target's entry point: each file handed out as soon as it is made, so that a build
+/// writes it and lets it go before making the next (each describes the whole environment).
+pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     let sources: Vec<String> = model
         .features
         .iter()
@@ -53,24 +59,26 @@ pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let origin = Some(model.workspace.name.span);
-    let text = |path: &str, text: String| Artifact {
+    let origin = model.workspace.name.span;
+    let artifact = |path: &str, content| Artifact {
         path: path.to_string(),
-        content: Content::Text(text),
+        content,
         sources: sources.clone(),
-        origin,
+        origin: Some(origin),
     };
-    Ok(vec![
-        text(SCHEMA_FILE, schema()),
-        text(POLICIES_FILE, policy_text(&policies(model))),
-        Artifact {
-            path: ENTITIES_FILE.to_string(),
-            content: Content::Json(entities(model)),
-            sources: sources.clone(),
+    out(artifact(SCHEMA_FILE, Content::Text(schema())));
+    let policies = policy_text(&policies(model));
+    out(artifact(POLICIES_FILE, Content::Text(policies)));
+    let entities = entities(model).map_err(|message| {
+        vec![Diagnostic::error(
+            "invalid-value",
             origin,
-        },
-        text(GATES_FILE, rego(model)),
-    ])
+            format!("cannot serialize `{ENTITIES_FILE}`: {message}"),
+        )]
+    })?;
+    out(artifact(ENTITIES_FILE, Content::Serialized(entities)));
+    out(artifact(GATES_FILE, Content::Text(rego(model))));
+    Ok(())
 }
 
 /// Every policy, one after another, as `policies.cedar` holds them.

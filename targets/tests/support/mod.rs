@@ -91,7 +91,7 @@ pub fn yaml(artifact: &Artifact) -> String {
     match &artifact.content {
         Content::Yaml(docs) => gantry::build::render_yaml(docs).expect("serializes"),
         Content::Json(value) => gantry::build::render_json(value).expect("serializes"),
-        Content::Text(text) => text.clone(),
+        Content::Text(text) | Content::Serialized(text) => text.clone(),
     }
 }
 
