@@ -48,6 +48,10 @@ pub enum Emit {
     /// A target of files per feature: it hands each artifact out as soon as it is made, so that a
     /// build writes it and lets it go. On an error, what it handed out is to be discarded.
     Streamed(fn(&Model, Sink<'_>) -> Result<(), Vec<Diagnostic>>),
+    /// A target of a few files that each describe the whole environment (its policies, the
+    /// agent runtime's manifest), handed out one at a time like a streamed target's. Each is
+    /// large while it is made: a build runs one such target at a time.
+    EnvironmentWide(fn(&Model, Sink<'_>) -> Result<(), Vec<Diagnostic>>),
 }
 
 impl Emit {
@@ -58,8 +62,14 @@ impl Emit {
                 emit(model)?.into_iter().for_each(out);
                 Ok(())
             }
-            Emit::Streamed(emit) => emit(model, out),
+            Emit::Streamed(emit) | Emit::EnvironmentWide(emit) => emit(model, out),
         }
+    }
+
+    /// Whether the target's files each describe the whole environment (see
+    /// [`Emit::EnvironmentWide`]).
+    pub fn is_environment_wide(self) -> bool {
+        matches!(self, Emit::EnvironmentWide(_))
     }
 
     /// Every artifact the target emits, in order.

@@ -25,8 +25,8 @@ pub fn all() -> Vec<(&'static str, Emit)> {
         ("prometheus", Emit::Streamed(prometheus::stream)),
         ("alertmanager", Emit::Whole(alertmanager::emit)),
         ("grafana", Emit::Streamed(grafana::stream)),
-        ("policy", Emit::Streamed(policy::stream)),
-        ("agents", Emit::Streamed(agents::stream)),
+        ("policy", Emit::EnvironmentWide(policy::stream)),
+        ("agents", Emit::EnvironmentWide(agents::stream)),
         ("terraform", Emit::Streamed(terraform::stream)),
     ]
 }

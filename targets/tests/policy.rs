@@ -731,3 +731,19 @@ feature "orders" {
     );
     assert_eq!(out, json!({ "allow": true, "missing": [] }));
 }
+
+#[test]
+fn policies_cedar_holds_every_policy_in_order() {
+    for example_name in EXAMPLES {
+        let checked = example(example_name);
+        for environment in environments(&checked) {
+            let model = model(&checked, &environment);
+            let artifacts = policy::emit(&model).expect("emits");
+            assert_eq!(
+                text(&artifacts, policy::POLICIES_FILE),
+                policy::policy_text(&policy::policies(&model)),
+                "{example_name} {environment}"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 mod disk;
 mod drift;
 mod folder;
+mod listing;
 mod sink;
 mod staging;
 #[cfg(test)]
@@ -67,7 +68,13 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         Ok(targets) => targets,
         Err(code) => return code,
     };
-    let folder = match Folder::read(&output, &shown) {
+    let in_scope = |path: &str| {
+        let mut segments = path.split('/');
+        let env = segments.next().unwrap_or_default();
+        let target = segments.next().unwrap_or_default();
+        options.env.is_none_or(|e| e == env) && options.target.is_none_or(|t| t == target)
+    };
+    let folder = match Folder::read(&output, &shown, &in_scope, options.check) {
         Ok(folder) => folder,
         Err(message) => {
             eprintln!("error: {message}");
@@ -85,15 +92,9 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         }
     };
     let sink = Sink::new(&folder, staging.as_ref());
-    let in_scope = |path: &str| {
-        let mut segments = path.split('/');
-        let env = segments.next().unwrap_or_default();
-        let target = segments.next().unwrap_or_default();
-        options.env.is_none_or(|e| e == env) && options.target.is_none_or(|t| t == target)
-    };
     // A build that stops drops its staging folder: the output folder is left as it was.
     let finished = match emit(&checked, &envs, &targets, workspace.span, &sink)
-        .and_then(|placed| finish(&checked, &sink, placed, &in_scope))
+        .and_then(|placed| finish(&checked, &sink, placed))
     {
         Ok(finished) => finished,
         Err(code) => return code,
@@ -234,18 +235,26 @@ fn emit(
         models.push(model);
     }
     // Every target of every environment on the machine's cores, results in this order.
-    let jobs: Vec<(&Model, &(&'static str, gantry_targets::Emit))> = models
-        .iter()
-        .flat_map(|model| targets.iter().map(move |target| (model, target)))
-        .collect();
+    let jobs = in_build_order(
+        models
+            .iter()
+            .flat_map(|model| targets.iter().map(move |target| (model, target)))
+            .collect(),
+    );
+    let one_wide_at_a_time = std::sync::Mutex::new(());
     // Each job renders and places its files one by one: no target's values or bytes outlive it.
     let results = gantry::parallel::map_jobs(&jobs, |(model, (name, emit))| {
+        let _turn = emit.is_environment_wide().then(|| {
+            one_wide_at_a_time
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        });
         let mut placed = Placed::default();
         let mut diagnostics = Vec::new();
         emit.run(model, &mut |artifact| match render_artifact(
             model.environment,
             name,
-            &artifact,
+            artifact,
             fallback,
         ) {
             Ok(rendered) => sink.place(rendered, &mut placed),
@@ -277,14 +286,28 @@ fn emit(
     Ok(placed)
 }
 
+/// One job of a build: a target run on an environment's model.
+type Job<'m> = (&'m Model<'m>, &'m (&'static str, gantry_targets::Emit));
+
+/// The jobs with those of environment-wide targets spread among the others: they run one at a
+/// time, and a core waiting for its turn would sit idle.
+fn in_build_order(jobs: Vec<Job<'_>>) -> Vec<Job<'_>> {
+    let (wide, mut rest): (Vec<Job<'_>>, Vec<Job<'_>>) = jobs
+        .into_iter()
+        .partition(|(_, (_, emit))| emit.is_environment_wide());
+    let mut rest_in_turn = rest.drain(..);
+    let mut out = Vec::with_capacity(wide.len() + rest_in_turn.len());
+    for job in wide {
+        out.push(job);
+        out.extend(rest_in_turn.next());
+    }
+    out.extend(rest_in_turn);
+    out
+}
+
 /// Completes the build from what the jobs placed (see [`Sink::finish`]).
-fn finish(
-    checked: &Checked,
-    sink: &Sink<'_>,
-    placed: Vec<Placed>,
-    in_scope: &dyn Fn(&str) -> bool,
-) -> Result<Finished, u8> {
-    match sink.finish(placed, in_scope) {
+fn finish(checked: &Checked, sink: &Sink<'_>, placed: Vec<Placed>) -> Result<Finished, u8> {
+    match sink.finish(placed) {
         Ok(finished) => Ok(finished),
         Err(Failure::Diagnostics(found)) => Err(emit_failed(checked, &found)),
         Err(Failure::Stopped(message)) => {

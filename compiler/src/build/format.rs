@@ -4,25 +4,27 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
-use crate::artifact::{Artifact, Content};
+use crate::artifact::Content;
 
-/// The bytes of one artifact's file.
-pub(super) fn render(artifact: &Artifact) -> Result<Vec<u8>, String> {
-    let out = match &artifact.content {
-        Content::Yaml(docs) => {
-            let mut out = header(&artifact.path, &artifact.sources);
-            out.push_str(&render_yaml(docs)?);
-            out
-        }
+/// The bytes of one artifact's file. The artifact's text becomes the file's bytes in place:
+/// an environment's largest files run to tens of megabytes.
+pub(super) fn render(path: &str, content: Content, sources: &[String]) -> Result<Vec<u8>, String> {
+    let body = match content {
+        Content::Yaml(docs) => render_yaml(&docs)?,
         // JSON has no comments: its provenance is in manifest.json.
-        Content::Json(value) => render_json(value)?,
-        Content::Text(text) | Content::Serialized(text) => {
-            let mut out = header(&artifact.path, &artifact.sources);
-            out.push_str(text);
-            out
-        }
+        Content::Json(value) => return Ok(render_json(&value)?.into_bytes()),
+        Content::Text(text) | Content::Serialized(text) => text,
     };
-    Ok(out.into_bytes())
+    Ok(with_header(header(path, sources), body).into_bytes())
+}
+
+/// `body` after `header`, moved within its own buffer when it has room to spare (a text grown
+/// by doubling mostly has).
+fn with_header(header: String, mut body: String) -> String {
+    if !header.is_empty() {
+        body.insert_str(0, &header);
+    }
+    body
 }
 
 /// YAML documents, `---` between them. Long strings are not folded: a folded line break in a
@@ -81,6 +83,27 @@ where
         let mut out = serializer.serialize_map(Some(self.len))?;
         for (key, value) in (self.entries)() {
             out.serialize_entry(&key, &Sorted(&value))?;
+        }
+        out.end()
+    }
+}
+
+/// A list whose items are made while it is serialized, each dropped once written (see
+/// [`Entries`]).
+pub struct Items<F> {
+    pub len: usize,
+    pub items: F,
+}
+
+impl<F, I> Serialize for Items<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_seq(Some(self.len))?;
+        for item in (self.items)() {
+            out.serialize_element(&Sorted(&item))?;
         }
         out.end()
     }

@@ -1,9 +1,12 @@
 //! `manifest.json`: every generated file with its sha256 and spec sources, and the gantry
 //! version. The writer reads the previous one to know which files it may replace or delete.
 
-use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -18,12 +21,14 @@ pub struct Listed {
     /// an entry for every file until the manifest is written.
     #[serde(serialize_with = "lowercase_hex")]
     pub sha256: [u8; 32],
-    pub sources: Vec<String>,
+    /// Shared by the files of one feature, which have the same sources.
+    #[serde(serialize_with = "list")]
+    pub sources: Arc<[String]>,
 }
 
 impl Listed {
     /// The entry of the file at `path` with these bytes and spec sources.
-    pub fn of(path: String, bytes: &[u8], sources: Vec<String>) -> Listed {
+    pub fn of(path: String, bytes: &[u8], sources: Arc<[String]>) -> Listed {
         Listed {
             path,
             sha256: Sha256::digest(bytes).into(),
@@ -32,54 +37,68 @@ impl Listed {
     }
 }
 
-/// The manifest of the files listed, in the order given (the writers give them sorted by path).
-pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> String {
+/// Writes the manifest of the files listed, in the order given (the writers give them sorted by
+/// path), as it is serialized: a manifest can take a hundred megabytes.
+pub fn write_manifest<'a>(
+    files: impl IntoIterator<Item = &'a Listed>,
+    out: impl io::Write,
+) -> io::Result<()> {
     let manifest = Manifest {
-        files: files.into_iter().collect(),
+        files: Files(std::cell::Cell::new(Some(files.into_iter()))),
         generator: "gantry",
         version: env!("CARGO_PKG_VERSION"),
     };
-    // Written into a buffer of about its final size: a manifest can take a hundred megabytes,
-    // and a buffer grown by doubling would hold up to three times that at once.
-    let mut text = Vec::with_capacity(estimated_len(&manifest.files));
-    // Serializing strings and lists cannot fail; an empty object is the safe answer if it did.
-    match serde_json::to_writer_pretty(&mut text, &manifest) {
-        Ok(()) => {
-            text.push(b'\n');
-            String::from_utf8(text).unwrap_or_else(|_| "{}\n".to_string())
-        }
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &manifest).map_err(io::Error::other)?;
+    io::Write::write_all(&mut out, b"\n")?;
+    io::Write::flush(&mut out)
+}
+
+/// The manifest of the files listed, in memory (see [`write_manifest`]).
+pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> String {
+    let mut text = Vec::new();
+    // Writing into memory cannot fail, nor serializing strings and lists; an empty object is
+    // the safe answer if it did.
+    match write_manifest(files, &mut text) {
+        Ok(()) => String::from_utf8(text).unwrap_or_else(|_| "{}\n".to_string()),
         Err(_) => "{}\n".to_string(),
     }
 }
 
-/// The length of the pretty-printed manifest of `files` when no string needs escaping.
-fn estimated_len(files: &[&Listed]) -> usize {
-    /// An entry's braces, keys, quotes, indentation and digest.
-    const ENTRY: usize = 150;
-    /// A source's quotes, comma and indentation.
-    const SOURCE: usize = 12;
-    let entries: usize = files
-        .iter()
-        .map(|f| ENTRY + f.path.len() + f.sources.iter().map(|s| s.len() + SOURCE).sum::<usize>())
-        .sum();
-    entries + 100
-}
-
 /// The manifest's keys in alphabetical order (see [`Listed`]).
 #[derive(Serialize)]
-struct Manifest<'a> {
-    files: Vec<&'a Listed>,
+struct Manifest<F> {
+    files: F,
     generator: &'static str,
     version: &'static str,
 }
 
-/// What the writer reads back of a manifest: lenient, so that a hand-edited entry without a
-/// path is skipped rather than the whole manifest.
-#[derive(Deserialize)]
-struct Read {
-    files: Vec<ReadFile>,
+/// The listed files, serialized as they come: the list is never copied.
+struct Files<I>(std::cell::Cell<Option<I>>);
+
+impl<'a, I: Iterator<Item = &'a Listed>> Serialize for Files<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Taken, not cloned: a manifest is serialized once.
+        serializer.collect_seq(self.0.take().into_iter().flatten())
+    }
 }
 
+/// Reads a manifest entry by entry, handing each file it lists to `each` with its spec sources,
+/// in the order listed; entries without a path (edited by hand) are skipped. An error when
+/// the text is not a gantry manifest: `each` may then have been handed some of its files.
+pub fn read_manifest(
+    reader: impl io::Read,
+    each: &mut dyn FnMut(String, Vec<String>),
+) -> Result<(), String> {
+    let mut deserializer = serde_json::Deserializer::from_reader(io::BufReader::new(reader));
+    ManifestSeed(each)
+        .deserialize(&mut deserializer)
+        .and_then(|()| deserializer.end())
+        .map_err(|e| e.to_string())
+}
+
+/// What the writer reads back of a listed file: lenient, so that a hand-edited entry without a
+/// path is skipped rather than the whole manifest.
 #[derive(Deserialize)]
 struct ReadFile {
     path: Option<String>,
@@ -87,23 +106,78 @@ struct ReadFile {
     sources: Vec<String>,
 }
 
-/// The files a manifest lists, each with its spec sources; `None` when the text is not a gantry
-/// manifest.
-pub fn read_manifest(text: &str) -> Option<BTreeMap<String, Vec<String>>> {
-    let read: Read = serde_json::from_str(text).ok()?;
-    Some(
-        read.files
-            .into_iter()
-            .filter_map(|file| Some((file.path?, file.sources)))
-            .collect(),
-    )
+/// The manifest object: its `files` read one by one, every other key skipped.
+struct ManifestSeed<'f>(&'f mut dyn FnMut(String, Vec<String>));
+
+impl<'de> DeserializeSeed<'de> for ManifestSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
 }
 
-fn lowercase_hex<S: serde::Serializer>(digest: &[u8; 32], to: S) -> Result<S::Ok, S::Error> {
+impl<'de> Visitor<'de> for ManifestSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a gantry manifest")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut files = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "files" && !files {
+                map.next_value_seed(FilesSeed(&mut *self.0))?;
+                files = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if files {
+            Ok(())
+        } else {
+            Err(serde::de::Error::missing_field("files"))
+        }
+    }
+}
+
+struct FilesSeed<'f>(&'f mut dyn FnMut(String, Vec<String>));
+
+impl<'de> DeserializeSeed<'de> for FilesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FilesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of files")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(file) = seq.next_element::<ReadFile>()? {
+            if let Some(path) = file.path {
+                (self.0)(path, file.sources);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn lowercase_hex<S: Serializer>(digest: &[u8; 32], to: S) -> Result<S::Ok, S::Error> {
     use std::fmt::Write;
     let hex = digest.iter().fold(String::with_capacity(64), |mut out, b| {
         let _ = write!(out, "{b:02x}");
         out
     });
     to.serialize_str(&hex)
+}
+
+fn list<S: Serializer>(items: &Arc<[String]>, to: S) -> Result<S::Ok, S::Error> {
+    to.collect_seq(items.iter())
 }

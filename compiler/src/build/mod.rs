@@ -13,9 +13,10 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
 pub use format::{
-    Entries, Sorted, header, render_json, render_json_document, render_yaml, render_yaml_document,
+    Entries, Items, Sorted, header, render_json, render_json_document, render_yaml,
+    render_yaml_document,
 };
-pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest};
+pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest, write_manifest};
 pub use paths::path_error;
 
 /// What one target emitted for one environment.
@@ -49,6 +50,7 @@ pub fn render(emitted: &[Emitted], fallback: Span) -> Result<Tree, Vec<Diagnosti
         let mut files = Vec::with_capacity(emitted.artifacts.len());
         let mut errors = Vec::new();
         for artifact in &emitted.artifacts {
+            let artifact = artifact.clone();
             match render_artifact(&emitted.environment, &emitted.target, artifact, fallback) {
                 Ok(file) => files.push(file),
                 Err(d) => errors.push(d),
@@ -90,7 +92,7 @@ pub struct Rendered {
 pub fn render_artifact(
     environment: &str,
     target: &str,
-    artifact: &Artifact,
+    artifact: Artifact,
     fallback: Span,
 ) -> Result<Rendered, Diagnostic> {
     let path = format!("{environment}/{target}/{}", artifact.path);
@@ -98,12 +100,12 @@ pub fn render_artifact(
     if let Some(d) = path_error(&path, span) {
         return Err(d);
     }
-    match format::render(artifact) {
+    match format::render(&artifact.path, artifact.content, &artifact.sources) {
         Ok(bytes) => Ok(Rendered {
             path,
             file: File {
                 bytes,
-                sources: artifact.sources.clone(),
+                sources: artifact.sources,
             },
             span,
         }),

@@ -81,7 +81,7 @@ fn the_manifest_lists_every_file_with_its_hash_and_sources() {
     let listed: Vec<Listed> = tree
         .files
         .iter()
-        .map(|(path, file)| Listed::of(path.clone(), &file.bytes, file.sources.clone()))
+        .map(|(path, file)| Listed::of(path.clone(), &file.bytes, file.sources.clone().into()))
         .collect();
     let written = render_manifest(&listed);
     let manifest: Value = serde_json::from_str(&written).expect("json");
@@ -90,9 +90,13 @@ fn the_manifest_lists_every_file_with_its_hash_and_sources() {
     assert_eq!(file["path"], "prod/kubernetes/a.yaml");
     assert_eq!(file["sources"], json!(["checkout/checkout.kdl"]));
     assert_eq!(file["sha256"].as_str().map(str::len), Some(64));
-    let listed = read_manifest(&written).expect("a manifest");
+    let mut listed = Vec::new();
+    read_manifest(written.as_bytes(), &mut |path, sources| {
+        listed.push((path, sources))
+    })
+    .expect("a manifest");
     assert_eq!(
-        listed.into_iter().collect::<Vec<_>>(),
+        listed,
         vec![(
             "prod/kubernetes/a.yaml".to_string(),
             vec!["checkout/checkout.kdl".to_string()]
@@ -293,5 +297,64 @@ fn a_serialized_document_is_written_like_its_value() {
     assert_eq!(
         text(&tree, "prod/kubernetes/s.json"),
         text(&tree, "prod/kubernetes/v.json")
+    );
+}
+
+#[test]
+fn a_manifest_is_read_leniently_and_a_foreign_file_is_refused() {
+    let text = r#"{"generator": "gantry", "files": [
+        {"path": "prod/k/a.yaml", "sha256": "00", "sources": ["a.kdl"], "note": "edited"},
+        {"sha256": "00"},
+        {"path": "prod/k/b.yaml"}
+    ], "extra": {"x": [1, 2]}}"#;
+    let mut listed = Vec::new();
+    read_manifest(text.as_bytes(), &mut |path, sources| {
+        listed.push((path, sources))
+    })
+    .expect("a manifest");
+    assert_eq!(
+        listed,
+        vec![
+            ("prod/k/a.yaml".to_string(), vec!["a.kdl".to_string()]),
+            ("prod/k/b.yaml".to_string(), vec![]),
+        ]
+    );
+    for foreign in [
+        "[]",
+        "{\"files\": {}}",
+        "{\"version\": 1}",
+        "{\"files\": []} x",
+        "",
+    ] {
+        let result = read_manifest(foreign.as_bytes(), &mut |_, _| {});
+        assert!(result.is_err(), "{foreign}");
+    }
+}
+
+#[test]
+fn a_list_written_item_by_item_is_the_value_it_stands_for() {
+    #[derive(serde::Serialize)]
+    struct Keys<K> {
+        keys: K,
+    }
+    let items = [
+        json!({"b": "yes", "a": ["- x", "{{y}}"]}),
+        json!(null),
+        json!([]),
+    ];
+    let document = Keys {
+        keys: Items {
+            len: items.len(),
+            items: || items.iter().cloned(),
+        },
+    };
+    let value = json!({ "keys": items });
+    assert_eq!(
+        render_yaml_document(&document).expect("serializes"),
+        render_yaml(std::slice::from_ref(&value)).expect("serializes")
+    );
+    assert_eq!(
+        render_json_document(&document).expect("serializes"),
+        render_json(&value).expect("serializes")
     );
 }

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use gantry::ast::{Agent, Feature, Guardrail};
+use gantry::build::{Items, render_yaml_document};
 use gantry::model::Model;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::manifest::places;
@@ -120,12 +122,23 @@ pub fn config(agents: &[(&Feature, &Agent)]) -> Value {
     })
 }
 
-pub fn keys(model: &Model, agents: &[(&Feature, &Agent)]) -> Value {
-    let keys: Vec<Value> = agents
-        .iter()
-        .map(|(feature, agent)| key(model, feature, agent))
-        .collect();
-    json!({ "keys": keys })
+/// The text of `litellm-keys.yaml`. Each key is made as it is written: the file holds one for
+/// every agent of the environment.
+pub fn keys(model: &Model, agents: &[(&Feature, &Agent)]) -> Result<String, String> {
+    #[derive(Serialize)]
+    struct Keys<K> {
+        keys: K,
+    }
+    render_yaml_document(&Keys {
+        keys: Items {
+            len: agents.len(),
+            items: || {
+                agents
+                    .iter()
+                    .map(|(feature, agent)| key(model, feature, agent))
+            },
+        },
+    })
 }
 
 fn key(model: &Model, feature: &Feature, agent: &Agent) -> Value {

@@ -64,19 +64,27 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
         sources: sources.clone(),
         origin,
     };
-    let manifest = manifest::manifest(model, &agents).map_err(|message| {
-        let span = origin.unwrap_or(model.workspace.name.span);
-        vec![Diagnostic::error(
-            "invalid-value",
-            span,
-            format!("cannot serialize `{MANIFEST_FILE}`: {message}"),
-        )]
-    })?;
-    out(artifact(MANIFEST_FILE, Content::Serialized(manifest)));
+    let serialized = |path: &str, text: Result<String, String>| {
+        text.map(|text| artifact(path, Content::Serialized(text)))
+            .map_err(|message| {
+                let span = origin.unwrap_or(model.workspace.name.span);
+                vec![Diagnostic::error(
+                    "invalid-value",
+                    span,
+                    format!("cannot serialize `{path}`: {message}"),
+                )]
+            })
+    };
+    out(serialized(
+        MANIFEST_FILE,
+        manifest::manifest(model, &agents),
+    )?);
     let config = litellm::config(&agents);
     out(artifact(LITELLM_CONFIG_FILE, Content::Yaml(vec![config])));
-    let keys = litellm::keys(model, &agents);
-    out(artifact(LITELLM_KEYS_FILE, Content::Yaml(vec![keys])));
+    out(serialized(
+        LITELLM_KEYS_FILE,
+        litellm::keys(model, &agents),
+    )?);
     Ok(())
 }
 

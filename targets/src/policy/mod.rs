@@ -36,7 +36,7 @@ use gantry::values::{Resource, ResourceKind, Target};
 pub use cedar::string as cedar_string;
 pub use entities::entities;
 pub use gates::rego;
-pub use rules::{Effect, Policy, policies};
+pub use rules::{Effect, Policy, each_policy, policies};
 
 pub const SCHEMA_FILE: &str = "policy.cedarschema";
 pub const POLICIES_FILE: &str = "policies.cedar";
@@ -67,7 +67,7 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
         origin: Some(origin),
     };
     out(artifact(SCHEMA_FILE, Content::Text(schema())));
-    let policies = policy_text(&policies(model));
+    let policies = cedar_text(model);
     out(artifact(POLICIES_FILE, Content::Text(policies)));
     let entities = entities(model).map_err(|message| {
         vec![Diagnostic::error(
@@ -79,6 +79,21 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     out(artifact(ENTITIES_FILE, Content::Serialized(entities)));
     out(artifact(GATES_FILE, Content::Text(rego(model))));
     Ok(())
+}
+
+/// The text of `policies.cedar`, each policy written as it is made: an environment's policies
+/// run to tens of megabytes.
+fn cedar_text(model: &Model) -> String {
+    let mut text = String::new();
+    let mut first = true;
+    each_policy(model, &mut |policy| {
+        if !first {
+            text.push('\n');
+        }
+        first = false;
+        text.push_str(&policy.text);
+    });
+    text
 }
 
 /// Every policy, one after another, as `policies.cedar` holds them.

@@ -38,18 +38,23 @@ pub struct Policy {
 /// written, then the approvals.
 pub fn policies(model: &Model) -> Vec<Policy> {
     let mut out = Vec::new();
-    for feature in &model.features {
-        for agent in &feature.agents {
-            agent_policies(feature, agent, &mut out);
-        }
-    }
-    for feature in &model.features {
-        approval_policies(model, feature, &mut out);
-    }
+    each_policy(model, &mut |policy| out.push(policy));
     out
 }
 
-fn agent_policies(feature: &Feature, agent: &Agent, out: &mut Vec<Policy>) {
+/// Hands every policy of the environment to `out`, in the order of [`policies`].
+pub fn each_policy(model: &Model, out: &mut dyn FnMut(Policy)) {
+    for feature in &model.features {
+        for agent in &feature.agents {
+            agent_policies(feature, agent, out);
+        }
+    }
+    for feature in &model.features {
+        approval_policies(model, feature, out);
+    }
+}
+
+fn agent_policies(feature: &Feature, agent: &Agent, out: &mut dyn FnMut(Policy)) {
     let (mut allows, mut denies) = (0, 0);
     for rule in &agent.rules {
         let (effect, word, n) = match rule.effect {
@@ -102,7 +107,7 @@ fn agent_policies(feature: &Feature, agent: &Agent, out: &mut Vec<Policy>) {
             [principal, action, resource],
             when.map(|w| format!("when {{\n    {w}\n}}")),
         );
-        out.push(Policy {
+        out(Policy {
             id,
             effect,
             rule: spec,
@@ -116,7 +121,7 @@ fn agent_policies(feature: &Feature, agent: &Agent, out: &mut Vec<Policy>) {
 /// For every action the risk table grades irreversible on a kind of resource the feature has, a
 /// forbid unless each approving team's approval is in the request; with no team to approve, a
 /// plain forbid.
-fn approval_policies(model: &Model, feature: &Feature, out: &mut Vec<Policy>) {
+fn approval_policies(model: &Model, feature: &Feature, out: &mut dyn FnMut(Policy)) {
     let name = &feature.name.value;
     let has = |kind: ResourceKind| match kind {
         ResourceKind::K8s => !feature.services.is_empty(),
@@ -153,7 +158,7 @@ fn approval_policies(model: &Model, feature: &Feature, out: &mut Vec<Policy>) {
                 let rule = format!(
                     "`{action}` on a {noun} of `{name}` cannot be undone, and no gate or owner names who approves it"
                 );
-                out.push(Policy {
+                out(Policy {
                     text: render(&id_prefix, &rule, Effect::Forbid, scope, None),
                     id: id_prefix,
                     effect: Effect::Forbid,
@@ -173,7 +178,7 @@ fn approval_policies(model: &Model, feature: &Feature, out: &mut Vec<Policy>) {
                     "unless {{\n    context.approvals.contains({})\n}}",
                     string(&approver.team)
                 );
-                out.push(Policy {
+                out(Policy {
                     text: render(&id, &rule, Effect::Forbid, scope.clone(), Some(unless)),
                     id,
                     effect: Effect::Forbid,

@@ -1,17 +1,15 @@
 //! Reading the output folder as it is: its files and the previous build's manifest.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
 use gantry::build::{MANIFEST, read_manifest};
 
-/// Every file (and symlink) below `output`, by its `/`-separated path relative to it; empty
-/// when the folder does not exist yet.
-pub fn files(output: &Path) -> io::Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
+/// Hands every file (and symlink) below `output` to `each`, by its `/`-separated path relative
+/// to it; nothing when the folder does not exist yet.
+pub fn each_file(output: &Path, each: &mut dyn FnMut(String)) -> io::Result<()> {
     match std::fs::symlink_metadata(output) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
         Ok(meta) if !meta.is_dir() => {
             return Err(io::Error::other(format!(
@@ -21,10 +19,7 @@ pub fn files(output: &Path) -> io::Result<BTreeSet<String>> {
         }
         Ok(_) => {}
     }
-    for entry in walkdir::WalkDir::new(output)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(output).follow_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
             continue;
@@ -37,16 +32,16 @@ pub fn files(output: &Path) -> io::Result<BTreeSet<String>> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        out.insert(relative);
+        each(relative);
     }
-    Ok(out)
+    Ok(())
 }
 
-/// The files the previous build's manifest lists, with their spec sources. Without a readable
-/// manifest nothing counts as generated, so nothing will be deleted.
-pub fn previous_manifest(output: &Path) -> BTreeMap<String, Vec<String>> {
-    std::fs::read_to_string(output.join(MANIFEST))
+/// Hands each file the previous build's manifest lists to `each`, with its spec sources. False
+/// when there is no readable manifest: then nothing counts as generated, so nothing will be
+/// deleted (and `each` may have seen some files, to be forgotten).
+pub fn previous_manifest(output: &Path, each: &mut dyn FnMut(String, Vec<String>)) -> bool {
+    std::fs::File::open(output.join(MANIFEST))
         .ok()
-        .and_then(|text| read_manifest(&text))
-        .unwrap_or_default()
+        .is_some_and(|file| read_manifest(file, each).is_ok())
 }

@@ -2,11 +2,15 @@
 //! compared with the output folder. Each file is dropped once placed, so a build holds no more
 //! than the files in flight and the manifest's list, whatever the size of the workspace.
 
-use gantry::build::{Listed, MANIFEST, Rendered, duplicate_path, render_manifest};
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use gantry::build::{Listed, MANIFEST, Rendered, render_manifest, write_manifest};
 use gantry::diagnostics::Diagnostic;
 use gantry::source::Span;
 
 use super::folder::Folder;
+use super::listing::Listing;
 use super::staging::Staging;
 
 /// A file whose bytes on disk are not what the build makes: missing (`old` is `None`), no
@@ -25,6 +29,8 @@ pub struct Placed {
     pub drifted: Vec<Drift>,
     /// The first file that could not be placed, and why; the build stops there.
     pub failure: Option<String>,
+    /// The spec sources of the file placed last: the files of a feature share one list.
+    last_sources: Option<Arc<[String]>>,
 }
 
 pub struct Sink<'a> {
@@ -52,7 +58,15 @@ impl<'a> Sink<'a> {
             ));
             return;
         }
-        let listed = Listed::of(path, &file.bytes, file.sources);
+        let sources = match &into.last_sources {
+            Some(last) if **last == *file.sources => Arc::clone(last),
+            _ => {
+                let sources: Arc<[String]> = file.sources.into();
+                into.last_sources = Some(Arc::clone(&sources));
+                sources
+            }
+        };
+        let listed = Listed::of(path, &file.bytes, sources);
         if let Err(failure) = self.put(&listed.path, file.bytes, &mut into.drifted) {
             into.failure = Some(failure);
             return;
@@ -84,43 +98,23 @@ impl<'a> Sink<'a> {
 
     /// Completes the build from what every job placed: the previous build's files that this one
     /// does not rebuild (other environments or targets) are kept, people's files are carried
-    /// over, and the manifest lists it all. `in_scope` says which generated paths this build
-    /// rebuilds. Errors are the diagnostics of files two artifacts claim, or why the build
-    /// stopped.
-    pub fn finish(
-        &self,
-        jobs: Vec<Placed>,
-        in_scope: &dyn Fn(&str) -> bool,
-    ) -> Result<Finished, Failure> {
-        // One list sorted by path, not a map: a build can list hundreds of thousands of files.
-        let mut generated: Vec<(Listed, Span)> =
-            Vec::with_capacity(jobs.iter().map(|job| job.files.len()).sum());
+    /// over, and the manifest lists it all. Errors are the diagnostics of files two artifacts
+    /// claim, or why the build stopped.
+    pub fn finish(&self, jobs: Vec<Placed>) -> Result<Finished, Failure> {
+        let mut generated = Vec::with_capacity(jobs.len());
         let mut drifted = Vec::new();
         for job in jobs {
             if let Some(failure) = job.failure {
                 return Err(Failure::Stopped(failure));
             }
             drifted.extend(job.drifted);
-            generated.extend(job.files);
+            generated.push(job.files);
         }
-        // A stable sort: of two files on one path, the first placed keeps it.
-        generated.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        let mut duplicates = Vec::new();
-        generated.dedup_by(|later, first| {
-            let same = later.0.path == first.0.path;
-            if same {
-                duplicates.push(duplicate_path(&later.0.path, later.1));
-            }
-            same
-        });
-        if !duplicates.is_empty() {
-            return Err(Failure::Diagnostics(duplicates));
-        }
-        let listed = Listing(generated);
+        let listed = Listing::new(generated).map_err(Failure::Diagnostics)?;
         // Kept as they are: read for their hashes, and copied when writing.
         let mut kept_files = Vec::new();
-        for (path, sources) in &self.folder.previous {
-            if in_scope(path) || listed.contains(path) || !self.folder.existing.contains(path) {
+        for (path, sources) in &self.folder.kept {
+            if listed.contains(path) {
                 continue;
             }
             let bytes = std::fs::read(self.folder.path.join(path))
@@ -128,11 +122,10 @@ impl<'a> Sink<'a> {
             if let Some(staging) = self.staging {
                 self.stage(staging, path, &bytes)?;
             }
-            kept_files.push(Listed::of(path.clone(), &bytes, sources.clone()));
+            kept_files.push(Listed::of(path.clone(), &bytes, sources.clone().into()));
         }
-        // The previous manifest's paths come in order: so do the kept files.
-        let manifest = render_manifest(listed.merged_with(&kept_files));
-        self.put(MANIFEST, manifest.into_bytes(), &mut drifted)?;
+        // The folder's kept files come in order: so does the manifest.
+        self.put_manifest(&|| listed.merged_with(&kept_files), &mut drifted)?;
         let mut kept = Vec::new();
         for path in self.folder.hand_added() {
             if let Some(staging) = self.staging {
@@ -143,29 +136,54 @@ impl<'a> Sink<'a> {
             kept.push(path.to_string());
         }
         if self.staging.is_none() {
-            drifted.extend(self.no_longer_generated(&listed, &kept_files));
+            drifted.extend(self.no_longer_generated(&listed));
         }
         drifted.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Finished {
-            files: listed.0.len() + kept_files.len() + 1,
+            files: listed.len() + kept_files.len() + 1,
             kept,
             drifted,
         })
     }
 
+    /// Writes the manifest of `files` into the staging folder as it is serialized, or compares
+    /// it with the output folder's as it is: a manifest can take a hundred megabytes. Only a
+    /// manifest that differs is made in memory, to be shown.
+    fn put_manifest<'f, I: Iterator<Item = &'f Listed>>(
+        &self,
+        files: &dyn Fn() -> I,
+        drifted: &mut Vec<Drift>,
+    ) -> Result<(), String> {
+        let failed = |e: io::Error| format!("cannot write {}/{MANIFEST}: {e}", self.folder.shown);
+        if let Some(staging) = self.staging {
+            let file = staging.create_file(MANIFEST).map_err(failed)?;
+            return write_manifest(files(), file).map_err(failed);
+        }
+        let on_disk = self.folder.path.join(MANIFEST);
+        if let Ok(old) = std::fs::File::open(&on_disk) {
+            let mut comparing = Comparing::with(old);
+            if write_manifest(files(), &mut comparing).is_ok() && comparing.is_same() {
+                return Ok(());
+            }
+        }
+        drifted.push(Drift {
+            path: MANIFEST.to_string(),
+            old: std::fs::read(on_disk).ok(),
+            new: Some(render_manifest(files()).into_bytes()),
+        });
+        Ok(())
+    }
+
     /// The files the previous build generated that this one would delete.
-    fn no_longer_generated(&self, listed: &Listing, kept: &[Listed]) -> Vec<Drift> {
+    fn no_longer_generated(&self, listed: &Listing) -> Vec<Drift> {
         self.folder
-            .previous
-            .keys()
-            .filter(|path| {
-                let kept_too = kept.binary_search_by(|k| k.path.as_str().cmp(path.as_str()));
-                !listed.contains(path) && kept_too.is_err()
-            })
+            .rebuilt
+            .iter()
+            .filter(|path| !listed.contains(path))
             .filter_map(|path| {
-                let old = std::fs::read(self.folder.path.join(path)).ok()?;
+                let old = std::fs::read(self.folder.path.join(&**path)).ok()?;
                 Some(Drift {
-                    path: path.clone(),
+                    path: path.to_string(),
                     old: Some(old),
                     new: None,
                 })
@@ -174,25 +192,40 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// The generated files, sorted by path, each on a path of its own.
-struct Listing(Vec<(Listed, Span)>);
+/// A writer that compares what is written with a file, reading the file as it goes.
+struct Comparing {
+    old: io::BufReader<std::fs::File>,
+    same: bool,
+    chunk: Vec<u8>,
+}
 
-impl Listing {
-    fn contains(&self, path: &str) -> bool {
-        self.0
-            .binary_search_by(|(file, _)| file.path.as_str().cmp(path))
-            .is_ok()
+impl Comparing {
+    fn with(old: std::fs::File) -> Comparing {
+        Comparing {
+            old: io::BufReader::new(old),
+            same: true,
+            chunk: Vec::new(),
+        }
     }
 
-    /// These files and `others` (sorted by path, on other paths), in the order of their paths.
-    fn merged_with<'a>(&'a self, others: &'a [Listed]) -> impl Iterator<Item = &'a Listed> {
-        let mut ours = self.0.iter().map(|(file, _)| file).peekable();
-        let mut theirs = others.iter().peekable();
-        std::iter::from_fn(move || match (ours.peek(), theirs.peek()) {
-            (Some(a), Some(b)) if b.path < a.path => theirs.next(),
-            (Some(_), _) => ours.next(),
-            (None, _) => theirs.next(),
-        })
+    /// Whether everything written was the file, and the file has nothing more.
+    fn is_same(&mut self) -> bool {
+        let mut rest = [0u8; 1];
+        self.same && matches!(self.old.read(&mut rest), Ok(0))
+    }
+}
+
+impl Write for Comparing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.same {
+            self.chunk.resize(bytes.len(), 0);
+            self.same = self.old.read_exact(&mut self.chunk).is_ok() && self.chunk == bytes;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

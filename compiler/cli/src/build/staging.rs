@@ -47,6 +47,13 @@ impl Staging {
         std::fs::write(&target, bytes)
     }
 
+    /// Creates the file at `path` (as [`Staging::put`] would), to be written as it is made.
+    pub fn create_file(&self, path: &str) -> io::Result<std::fs::File> {
+        let target = self.dir.join(path);
+        self.make_parent(&target)?;
+        std::fs::File::create(&target)
+    }
+
     /// Carries a file people added over from the output folder, a symlink as a symlink.
     pub fn carry_over(&self, path: &str) -> io::Result<()> {
         let (from, to) = (self.output.join(path), self.dir.join(path));

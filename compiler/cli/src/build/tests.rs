@@ -32,7 +32,7 @@ fn place(
     scope: &dyn Fn(&str) -> bool,
     write: bool,
 ) -> Result<Finished, String> {
-    let folder = Folder::read(output, "generated")?;
+    let folder = Folder::read(output, "generated", scope, !write)?;
     let staging = write
         .then(|| Staging::create(output))
         .transpose()
@@ -55,12 +55,10 @@ fn place(
         }
         placed
     });
-    let finished = sink
-        .finish(jobs.into(), scope)
-        .map_err(|failure| match failure {
-            Failure::Stopped(message) => message,
-            Failure::Diagnostics(found) => format!("{found:?}"),
-        })?;
+    let finished = sink.finish(jobs.into()).map_err(|failure| match failure {
+        Failure::Stopped(message) => message,
+        Failure::Diagnostics(found) => format!("{found:?}"),
+    })?;
     if let Some(staging) = staging {
         staging.commit().map_err(|e| e.to_string())?;
     }
@@ -73,14 +71,13 @@ fn build(output: &Path, files: &[(&str, &str)], scope: &dyn Fn(&str) -> bool) ->
 
 /// Every file below `dir` with its text.
 fn contents(dir: &Path) -> BTreeMap<String, String> {
-    super::disk::files(dir)
-        .expect("reads")
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(dir.join(&p)).unwrap_or_default();
-            (p, text)
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    super::disk::each_file(dir, &mut |p| {
+        let text = std::fs::read_to_string(dir.join(&p)).unwrap_or_default();
+        out.insert(p, text);
+    })
+    .expect("reads");
+    out
 }
 
 fn siblings(output: &Path) -> Vec<String> {
@@ -231,4 +228,26 @@ fn a_check_finds_changed_missing_and_no_longer_generated_files_and_writes_nothin
     assert_eq!(drifted[2], ("prod/k/c.yaml", Some(&b"c"[..]), None));
     assert_eq!(drifted[3], ("prod/k/d.yaml", None, Some(&b"d"[..])));
     assert_eq!(contents(&out), before);
+}
+
+#[test]
+fn a_check_compares_the_whole_manifest_as_it_is_serialized() {
+    let out = folder("manifest-drift");
+    let all = |_: &str| true;
+    let files = [("prod/k/a.yaml", "a"), ("prod/k/b.yaml", "b")];
+    build(&out, &files, &all);
+    let written = std::fs::read_to_string(out.join(MANIFEST)).expect("a manifest");
+    let drifted = |manifest: &str| {
+        std::fs::write(out.join(MANIFEST), manifest).expect("write");
+        let finished = place(&out, &files, &all, false).expect("compares");
+        finished
+            .drifted
+            .iter()
+            .map(|d| d.path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(drifted(&written), Vec::<String>::new());
+    assert_eq!(drifted(&format!("{written} ")), vec![MANIFEST.to_string()]);
+    let cut = &written[..written.len() - 1];
+    assert_eq!(drifted(cut), vec![MANIFEST.to_string()]);
 }
