@@ -11,18 +11,11 @@ use sha2::{Digest, Sha256};
 
 pub const MANIFEST: &str = "manifest.json";
 
-/// One file as the manifest lists it. Fields in alphabetical order: the manifest is
-/// serialized straight from them (a workspace's manifest can list hundreds of thousands of
-/// files) and reads as if its keys were sorted, like every JSON file gantry writes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One file as the manifest lists it (see [`Entry`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub path: String,
-    /// The sha256 of the file, written in lowercase hex: kept as its 32 bytes, as a build holds
-    /// an entry for every file until the manifest is written.
-    #[serde(serialize_with = "lowercase_hex")]
     pub sha256: [u8; 32],
-    /// Shared by the files of one feature, which have the same sources.
-    #[serde(serialize_with = "list")]
     pub sources: Arc<[String]>,
 }
 
@@ -31,16 +24,42 @@ impl Listed {
     pub fn of(path: String, bytes: &[u8], sources: Arc<[String]>) -> Listed {
         Listed {
             path,
-            sha256: Sha256::digest(bytes).into(),
+            sha256: digest(bytes),
             sources,
         }
     }
+
+    pub fn entry(&self) -> Entry<'_> {
+        Entry {
+            path: &self.path,
+            sha256: &self.sha256,
+            sources: &self.sources,
+        }
+    }
+}
+
+/// One file as the manifest lists it, borrowed from wherever a build keeps its list. Fields in
+/// alphabetical order: the manifest is serialized straight from them (a workspace's manifest
+/// can list hundreds of thousands of files) and reads as if its keys were sorted, like every
+/// JSON file gantry writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Entry<'a> {
+    pub path: &'a str,
+    /// Kept as its 32 bytes, written in lowercase hex.
+    #[serde(serialize_with = "lowercase_hex")]
+    pub sha256: &'a [u8; 32],
+    pub sources: &'a [String],
+}
+
+/// The sha256 of a file's bytes, as the manifest lists it.
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
 }
 
 /// Writes the manifest of the files listed, in the order given (the writers give them sorted by
 /// path), as it is serialized: a manifest can take a hundred megabytes.
 pub fn write_manifest<'a>(
-    files: impl IntoIterator<Item = &'a Listed>,
+    files: impl IntoIterator<Item = Entry<'a>>,
     out: impl io::Write,
 ) -> io::Result<()> {
     let manifest = Manifest {
@@ -55,7 +74,7 @@ pub fn write_manifest<'a>(
 }
 
 /// The manifest of the files listed, in memory (see [`write_manifest`]).
-pub fn render_manifest<'a>(files: impl IntoIterator<Item = &'a Listed>) -> String {
+pub fn render_manifest<'a>(files: impl IntoIterator<Item = Entry<'a>>) -> String {
     let mut text = Vec::new();
     // Writing into memory cannot fail, nor serializing strings and lists; an empty object is
     // the safe answer if it did.
@@ -76,7 +95,7 @@ struct Manifest<F> {
 /// The listed files, serialized as they come: the list is never copied.
 struct Files<I>(std::cell::Cell<Option<I>>);
 
-impl<'a, I: Iterator<Item = &'a Listed>> Serialize for Files<I> {
+impl<'a, I: Iterator<Item = Entry<'a>>> Serialize for Files<I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Taken, not cloned: a manifest is serialized once.
         serializer.collect_seq(self.0.take().into_iter().flatten())
@@ -169,15 +188,13 @@ impl<'de> Visitor<'de> for FilesSeed<'_> {
     }
 }
 
-fn lowercase_hex<S: Serializer>(digest: &[u8; 32], to: S) -> Result<S::Ok, S::Error> {
+// A reference, as serde's `serialize_with` hands fields over by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn lowercase_hex<S: Serializer>(digest: &&[u8; 32], to: S) -> Result<S::Ok, S::Error> {
     use std::fmt::Write;
     let hex = digest.iter().fold(String::with_capacity(64), |mut out, b| {
         let _ = write!(out, "{b:02x}");
         out
     });
     to.serialize_str(&hex)
-}
-
-fn list<S: Serializer>(items: &Arc<[String]>, to: S) -> Result<S::Ok, S::Error> {
-    to.collect_seq(items.iter())
 }

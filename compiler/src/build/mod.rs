@@ -16,7 +16,9 @@ pub use format::{
     Entries, Items, Sorted, header, render_json, render_json_document, render_yaml,
     render_yaml_document,
 };
-pub use manifest::{Listed, MANIFEST, read_manifest, render_manifest, write_manifest};
+pub use manifest::{
+    Entry, Listed, MANIFEST, digest, read_manifest, render_manifest, write_manifest,
+};
 pub use paths::path_error;
 
 /// What one target emitted for one environment.

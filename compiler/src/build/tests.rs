@@ -83,7 +83,7 @@ fn the_manifest_lists_every_file_with_its_hash_and_sources() {
         .iter()
         .map(|(path, file)| Listed::of(path.clone(), &file.bytes, file.sources.clone().into()))
         .collect();
-    let written = render_manifest(&listed);
+    let written = render_manifest(listed.iter().map(Listed::entry));
     let manifest: Value = serde_json::from_str(&written).expect("json");
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
     let file = &manifest["files"][0];

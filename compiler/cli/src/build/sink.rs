@@ -3,14 +3,12 @@
 //! than the files in flight and the manifest's list, whatever the size of the workspace.
 
 use std::io::{self, Read, Write};
-use std::sync::Arc;
 
-use gantry::build::{Listed, MANIFEST, Rendered, render_manifest, write_manifest};
+use gantry::build::{Entry, Listed, MANIFEST, Rendered, digest, render_manifest, write_manifest};
 use gantry::diagnostics::Diagnostic;
-use gantry::source::Span;
 
 use super::folder::Folder;
-use super::listing::Listing;
+use super::listing::{JobFiles, Listing};
 use super::staging::Staging;
 
 /// A file whose bytes on disk are not what the build makes: missing (`old` is `None`), no
@@ -25,12 +23,10 @@ pub struct Drift {
 #[derive(Default)]
 pub struct Placed {
     /// Every generated file, with the span a duplicate would be reported at.
-    pub files: Vec<(Listed, Span)>,
+    pub files: JobFiles,
     pub drifted: Vec<Drift>,
     /// The first file that could not be placed, and why; the build stops there.
     pub failure: Option<String>,
-    /// The spec sources of the file placed last: the files of a feature share one list.
-    last_sources: Option<Arc<[String]>>,
 }
 
 pub struct Sink<'a> {
@@ -58,20 +54,12 @@ impl<'a> Sink<'a> {
             ));
             return;
         }
-        let sources = match &into.last_sources {
-            Some(last) if **last == *file.sources => Arc::clone(last),
-            _ => {
-                let sources: Arc<[String]> = file.sources.into();
-                into.last_sources = Some(Arc::clone(&sources));
-                sources
-            }
-        };
-        let listed = Listed::of(path, &file.bytes, sources);
-        if let Err(failure) = self.put(&listed.path, file.bytes, &mut into.drifted) {
+        let sha256 = digest(&file.bytes);
+        if let Err(failure) = self.put(&path, file.bytes, &mut into.drifted) {
             into.failure = Some(failure);
             return;
         }
-        into.files.push((listed, span));
+        into.files.push(&path, sha256, file.sources, span);
     }
 
     /// Writes a file into the staging folder, or compares it with the output folder.
@@ -125,7 +113,10 @@ impl<'a> Sink<'a> {
             kept_files.push(Listed::of(path.clone(), &bytes, sources.clone().into()));
         }
         // The folder's kept files come in order: so does the manifest.
-        self.put_manifest(&|| listed.merged_with(&kept_files), &mut drifted)?;
+        self.put_manifest(
+            &|| listed.merged_with(kept_files.iter().map(Listed::entry)),
+            &mut drifted,
+        )?;
         let mut kept = Vec::new();
         for path in self.folder.hand_added() {
             if let Some(staging) = self.staging {
@@ -149,7 +140,7 @@ impl<'a> Sink<'a> {
     /// Writes the manifest of `files` into the staging folder as it is serialized, or compares
     /// it with the output folder's as it is: a manifest can take a hundred megabytes. Only a
     /// manifest that differs is made in memory, to be shown.
-    fn put_manifest<'f, I: Iterator<Item = &'f Listed>>(
+    fn put_manifest<'f, I: Iterator<Item = Entry<'f>>>(
         &self,
         files: &dyn Fn() -> I,
         drifted: &mut Vec<Drift>,
