@@ -74,7 +74,7 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         let target = segments.next().unwrap_or_default();
         options.env.is_none_or(|e| e == env) && options.target.is_none_or(|t| t == target)
     };
-    let folder = match Folder::read(&output, &shown, &in_scope, options.check) {
+    let folder = match Folder::read(&output, &shown, &in_scope) {
         Ok(folder) => folder,
         Err(message) => {
             eprintln!("error: {message}");

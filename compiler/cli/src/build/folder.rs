@@ -3,7 +3,8 @@
 //! it.
 //!
 //! A folder can hold hundreds of thousands of generated files: only what the build will need
-//! of them is kept, which in a whole build is nothing but people's files.
+//! of them is kept, which in a whole build is nothing but people's files. What `--check` asks
+//! at its end (which files a build would delete) it asks of the manifest, read again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,19 +22,16 @@ pub struct Folder {
     /// The previous build's files that this one does not rebuild (other environments or
     /// targets) and that are still there, each with its spec sources, sorted by path.
     pub kept: Vec<(String, Vec<String>)>,
-    /// When asked for, the previous build's files that this one rebuilds, sorted: those it no
-    /// longer generates would be deleted.
-    pub rebuilt: Vec<Box<str>>,
+    /// Whether the previous build's manifest could be read: what it lists counts as generated.
+    pub has_manifest: bool,
 }
 
 impl Folder {
-    /// Reads the folder at `path` for a build of the generated paths `in_scope`; `list_rebuilt`
-    /// keeps [`Folder::rebuilt`].
+    /// Reads the folder at `path` for a build of the generated paths `in_scope`.
     pub fn read(
         path: &Path,
         shown: &str,
         in_scope: &dyn Fn(&str) -> bool,
-        list_rebuilt: bool,
     ) -> Result<Folder, String> {
         let mut rebuilt: Vec<Box<str>> = Vec::new();
         let mut kept: Vec<(String, Vec<String>)> = Vec::new();
@@ -69,16 +67,21 @@ impl Folder {
         .map_err(|e| format!("cannot read {shown}/: {e}"))?;
         let mut there = still_there.into_iter();
         kept.retain(|_| there.next().unwrap_or(false));
-        if !list_rebuilt {
-            rebuilt = Vec::new();
-        }
         Ok(Folder {
             path: path.to_path_buf(),
             shown: shown.to_string(),
             hand_added,
             kept,
-            rebuilt,
+            has_manifest: readable,
         })
+    }
+
+    /// Hands each file the previous build's manifest lists to `each`, reading it again: a build
+    /// does not hold hundreds of thousands of paths for the few questions it asks at its end.
+    pub fn each_previous(&self, each: &mut dyn FnMut(String)) {
+        if self.has_manifest {
+            disk::previous_manifest(&self.path, &mut |file, _| each(file));
+        }
     }
 
     /// Whether `path` holds a file that people added (no manifest lists it).

@@ -165,21 +165,26 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// The files the previous build generated that this one would delete.
+    /// The files the previous build generated that this one would delete: neither generated
+    /// again nor kept, and still there.
     fn no_longer_generated(&self, listed: &Listing) -> Vec<Drift> {
-        self.folder
-            .rebuilt
-            .iter()
-            .filter(|path| !listed.contains(path))
-            .filter_map(|path| {
-                let old = std::fs::read(self.folder.path.join(&**path)).ok()?;
-                Some(Drift {
-                    path: path.to_string(),
+        let kept = &self.folder.kept;
+        let mut drifted = Vec::new();
+        self.folder.each_previous(&mut |path| {
+            if listed.contains(&path) || kept.binary_search_by(|(k, _)| k.cmp(&path)).is_ok() {
+                return;
+            }
+            if let Ok(old) = std::fs::read(self.folder.path.join(&path)) {
+                drifted.push(Drift {
+                    path,
                     old: Some(old),
                     new: None,
-                })
-            })
-            .collect()
+                });
+            }
+        });
+        drifted.sort_by(|a, b| a.path.cmp(&b.path));
+        drifted.dedup_by(|later, first| later.path == first.path);
+        drifted
     }
 }
 

@@ -32,7 +32,7 @@ fn place(
     scope: &dyn Fn(&str) -> bool,
     write: bool,
 ) -> Result<Finished, String> {
-    let folder = Folder::read(output, "generated", scope, !write)?;
+    let folder = Folder::read(output, "generated", scope)?;
     let staging = write
         .then(|| Staging::create(output))
         .transpose()
@@ -250,4 +250,28 @@ fn a_check_compares_the_whole_manifest_as_it_is_serialized() {
     assert_eq!(drifted(&format!("{written} ")), vec![MANIFEST.to_string()]);
     let cut = &written[..written.len() - 1];
     assert_eq!(drifted(cut), vec![MANIFEST.to_string()]);
+}
+
+#[test]
+fn a_check_of_one_environment_leaves_the_others_files_alone() {
+    let out = folder("subset-check");
+    let files = [
+        ("prod/k/a.yaml", "p"),
+        ("prod/k/b.yaml", "p"),
+        ("staging/k/a.yaml", "s"),
+    ];
+    build(&out, &files, &|_| true);
+    let staging_only = |p: &str| p.starts_with("staging/");
+    let same = place(&out, &[("staging/k/a.yaml", "s")], &staging_only, false).expect("compares");
+    assert!(
+        same.drifted.is_empty(),
+        "prod's files are kept, not deleted"
+    );
+    let changed =
+        place(&out, &[("staging/k/c.yaml", "s")], &staging_only, false).expect("compares");
+    let paths: Vec<&str> = changed.drifted.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["manifest.json", "staging/k/a.yaml", "staging/k/c.yaml"]
+    );
 }
