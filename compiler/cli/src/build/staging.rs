@@ -100,7 +100,7 @@ impl Staging {
         }
         self.committed = true;
         // The new tree is in place; a leftover old folder is only clutter, so say so and go on.
-        if let Err(e) = std::fs::remove_dir_all(&old) {
+        if let Err(e) = remove_tree(&old) {
             eprintln!("warning: cannot remove {}: {e}", old.display());
         }
         Ok(())
@@ -126,6 +126,27 @@ fn link(target: &Path, _to: &Path) -> io::Result<()> {
         "cannot carry over the symlink to {}",
         target.display()
     )))
+}
+
+/// Deletes a folder and everything below it, its `ENV/TARGET` folders on every core: a previous
+/// build can leave hundreds of thousands of files. Symlinks are removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut parts = Vec::new();
+    for env in std::fs::read_dir(dir)? {
+        let env = env?;
+        if env.file_type()?.is_dir() {
+            for target in std::fs::read_dir(env.path())? {
+                let target = target?;
+                if target.file_type()?.is_dir() {
+                    parts.push(target.path());
+                }
+            }
+        }
+    }
+    gantry::parallel::map_jobs(&parts, |part| std::fs::remove_dir_all(part))
+        .into_iter()
+        .collect::<io::Result<()>>()?;
+    std::fs::remove_dir_all(dir)
 }
 
 fn remove_if_present(dir: &Path) -> io::Result<()> {
