@@ -111,12 +111,18 @@ pub fn render_artifact(
             },
             span,
         }),
-        Err(message) => Err(Diagnostic::error(
-            "invalid-value",
-            span,
-            format!("cannot serialize `{path}`: {message}"),
-        )),
+        Err(message) => Err(unserializable(&path, span, &message)),
     }
+}
+
+/// The error of a file at `path` that could not be serialized, at `span`: what the file was
+/// made from.
+pub fn unserializable(path: &str, span: Span, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        "invalid-value",
+        span,
+        format!("cannot serialize `{path}`: {message}"),
+    )
 }
 
 /// Takes `path` for `value`, unless an earlier artifact took it: then `value` is dropped and the

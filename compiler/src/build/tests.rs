@@ -248,14 +248,7 @@ fn a_document_written_entry_by_entry_is_the_value_it_stands_for() {
         "agents": entries.iter().cloned().collect::<serde_json::Map<_, _>>(),
         "$schema": "https://example.com/s.json",
     });
-    assert_eq!(
-        render_yaml_document(&document).expect("serializes"),
-        render_yaml(std::slice::from_ref(&value)).expect("serializes")
-    );
-    assert_eq!(
-        render_json_document(&document).expect("serializes"),
-        render_json(&value).expect("serializes")
-    );
+    assert_written_like(&document, &value);
     let empty = Streamed {
         schema: "s",
         agents: Entries {
@@ -349,12 +342,17 @@ fn a_list_written_item_by_item_is_the_value_it_stands_for() {
         },
     };
     let value = json!({ "keys": items });
+    assert_written_like(&document, &value);
+}
+
+/// `document` is written exactly as `value` is, in YAML and in JSON.
+fn assert_written_like(document: &impl serde::Serialize, value: &Value) {
     assert_eq!(
-        render_yaml_document(&document).expect("serializes"),
-        render_yaml(std::slice::from_ref(&value)).expect("serializes")
+        render_yaml_document(document).expect("serializes"),
+        render_yaml(std::slice::from_ref(value)).expect("serializes")
     );
     assert_eq!(
-        render_json_document(&document).expect("serializes"),
-        render_json(&value).expect("serializes")
+        render_json_document(document).expect("serializes"),
+        render_json(value).expect("serializes")
     );
 }

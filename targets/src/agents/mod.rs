@@ -17,6 +17,7 @@ mod permissions;
 
 use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::{Agent, Feature};
+use gantry::build::unserializable;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
 
@@ -56,24 +57,16 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     sources.dedup();
     let origin = agents
         .first()
-        .map(|(_, a)| a.name.span)
-        .or(Some(model.workspace.name.span));
+        .map_or(model.workspace.name.span, |(_, a)| a.name.span);
     let artifact = |path: &str, content| Artifact {
         path: path.to_string(),
         content,
         sources: sources.clone(),
-        origin,
+        origin: Some(origin),
     };
     let serialized = |path: &str, text: Result<String, String>| {
         text.map(|text| artifact(path, Content::Serialized(text)))
-            .map_err(|message| {
-                let span = origin.unwrap_or(model.workspace.name.span);
-                vec![Diagnostic::error(
-                    "invalid-value",
-                    span,
-                    format!("cannot serialize `{path}`: {message}"),
-                )]
-            })
+            .map_err(|message| vec![unserializable(path, origin, &message)])
     };
     out(serialized(
         MANIFEST_FILE,

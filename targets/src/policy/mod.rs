@@ -26,6 +26,7 @@ use std::collections::BTreeSet;
 
 use gantry::artifact::{Artifact, Content, Sink};
 use gantry::ast::Feature;
+use gantry::build::unserializable;
 use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
 use gantry::risk::{RiskTable, RiskTier};
@@ -69,13 +70,8 @@ pub fn stream(model: &Model, out: Sink<'_>) -> Result<(), Vec<Diagnostic>> {
     out(artifact(SCHEMA_FILE, Content::Text(schema())));
     let policies = cedar_text(model);
     out(artifact(POLICIES_FILE, Content::Text(policies)));
-    let entities = entities(model).map_err(|message| {
-        vec![Diagnostic::error(
-            "invalid-value",
-            origin,
-            format!("cannot serialize `{ENTITIES_FILE}`: {message}"),
-        )]
-    })?;
+    let entities =
+        entities(model).map_err(|message| vec![unserializable(ENTITIES_FILE, origin, &message)])?;
     out(artifact(ENTITIES_FILE, Content::Serialized(entities)));
     out(artifact(GATES_FILE, Content::Text(rego(model))));
     Ok(())
