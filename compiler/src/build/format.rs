@@ -130,7 +130,7 @@ pub fn header(path: &str, sources: &[String]) -> String {
 
 /// A JSON value serialized with its object keys sorted. serde_json's `Map` is sorted only
 /// while its `preserve_order` feature is off, and any crate in the build may turn it on.
-pub struct Sorted<'a>(pub &'a Value);
+struct Sorted<'a>(&'a Value);
 
 impl Serialize for Sorted<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,8 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
 pub use format::{
-    Entries, Items, Sorted, header, render_json, render_json_document, render_yaml,
-    render_yaml_document,
+    Entries, Items, header, render_json, render_json_document, render_yaml, render_yaml_document,
 };
 pub use manifest::{
     Entry, Listed, MANIFEST, digest, read_manifest, render_manifest, write_manifest,
