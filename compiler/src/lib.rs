@@ -4,6 +4,7 @@ pub mod artifact;
 pub mod ast;
 pub mod build;
 pub mod check;
+pub mod coherence;
 pub mod consequences;
 pub mod diagnostics;
 pub mod diff;

@@ -233,6 +233,35 @@ impl<'a> Resolver<'a> {
     }
 
     fn workspace_refs(&mut self, ws: &Workspace) {
+        for pattern in &ws.ignore {
+            if let Err(e) = globset::Glob::new(&pattern.value) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        pattern.span,
+                        format!("`{}` is not a glob: {}", pattern.value, e.kind()),
+                    )
+                    .with_label("not a glob")
+                    .with_help("write a glob such as `vendor/**` or `*.draft.kdl`; `[` starts a class that `]` must close"),
+                );
+            }
+        }
+        if let Some(output) = &ws.output {
+            let below_root = std::path::Path::new(&output.value)
+                .components()
+                .any(|c| matches!(c, std::path::Component::Normal(_)));
+            if !crate::templates::is_inside(&output.value) || !below_root {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        output.span,
+                        format!("`{}` is not a folder inside the workspace", output.value),
+                    )
+                    .with_label("absolute, empty, the root itself, or leaves the workspace with `..`")
+                    .with_help("name a folder below the workspace root, e.g. `output \"generated\"`: `gantry build` replaces what it holds"),
+                );
+            }
+        }
         let receivers = names(&ws.receivers, |r| &r.name);
         for team in &ws.teams {
             if let Some(pager) = &team.pager {
@@ -404,6 +433,7 @@ impl<'a> Resolver<'a> {
                 self.team(&approval.team);
             }
         }
+        crate::coherence::check_feature(f, &mut |d| self.diagnostics.push(d));
     }
 
     fn feature_arc(&self, name: &str) -> Option<&'a Arc<Feature>> {

@@ -81,8 +81,8 @@ pub fn read(vfs: &dyn Vfs, root: &Path, folder: &str) -> TemplateFolder {
     TemplateFolder::Files(files)
 }
 
-/// Whether a `templates` folder stays inside the workspace: relative, without `..`.
-fn is_inside(folder: &str) -> bool {
+/// Whether a folder (`templates`, `output`) stays inside the workspace: relative, without `..`.
+pub(crate) fn is_inside(folder: &str) -> bool {
     let path = Path::new(folder);
     !folder.is_empty()
         && path

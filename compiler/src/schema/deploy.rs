@@ -36,7 +36,9 @@ pub static DEPLOY: NodeSchema = NodeSchema {
 static STEP: NodeSchema = NodeSchema {
     name: "step",
     doc: "A canary step: shift `weight` percent of traffic to the new version, then wait \
-          `pause`, or wait for a team to promote (`approve=\"TEAM\"` or an `approve` child).",
+          `pause`, or wait for a team to promote (`approve=\"TEAM\"` or an `approve` child), not \
+          both. A canary's weights rise from step to step, from 1 to 100; a blue-green deploy \
+          has a preview step (weight 0) and a switch step (weight 100).",
     props: &[
         prop(
             "weight",

@@ -62,7 +62,8 @@ static PORT: NodeSchema = NodeSchema {
 
 static REPLICAS: NodeSchema = NodeSchema {
     name: "replicas",
-    doc: "How many copies run. With `max` above `min` an autoscaler owns the count.",
+    doc: "How many copies run. With `max` above `min` an autoscaler owns the count; `max` below \
+          `min` (a tier's default included) is an error.",
     props: &[
         prop(
             "min",

@@ -39,7 +39,9 @@ pub static WORKSPACE: NodeSchema = NodeSchema {
 
 static OUTPUT: NodeSchema = NodeSchema {
     name: "output",
-    doc: "The folder, relative to the workspace root, that `gantry build` writes. Default `generated`.",
+    doc: "The folder, relative to the workspace root, that `gantry build` writes. Default \
+          `generated`. It must be below the root (no `..`, not absolute): a build replaces what it \
+          wrote there.",
     args: &[arg("DIR", Text, "A relative folder inside the workspace.")],
     ..BLANK
 };

@@ -3,12 +3,10 @@
 //! when the workspace says `flags provider="openfeature-operator"`.
 
 use gantry::ast::{Feature, Flag, Scalar};
-use gantry::diagnostics::Diagnostic;
 use gantry::model::Model;
 use serde_json::{Map, Value, json};
 
 use super::labels;
-use super::output::Output;
 
 /// The key the flagd sidecar reads.
 pub const FLAGS_KEY: &str = "flags.flagd.json";
@@ -16,13 +14,13 @@ const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
 /// What flagd buckets users by when the spec does not say: the evaluation's targeting key.
 const DEFAULT_BUCKET_BY: &str = "targetingKey";
 
-pub fn objects(model: &Model, feature: &Feature, out: &mut Output) -> Vec<Value> {
+pub fn objects(model: &Model, feature: &Feature) -> Vec<Value> {
     if feature.flags.is_empty() {
         return Vec::new();
     }
     let mut flags = Map::new();
     for flag in &feature.flags {
-        if let Some(definition) = definition(flag, out) {
+        if let Some(definition) = definition(flag) {
             flags.insert(flag.name.value.clone(), definition);
         }
     }
@@ -58,15 +56,15 @@ pub fn objects(model: &Model, feature: &Feature, out: &mut Output) -> Vec<Value>
 }
 
 /// One flag: `{state, variants, defaultVariant, targeting}`.
-fn definition(flag: &Flag, out: &mut Output) -> Option<Value> {
+fn definition(flag: &Flag) -> Option<Value> {
     let state = match flag.state.as_ref().map(|s| s.value.as_str()) {
         Some("disabled") => "DISABLED",
         _ => "ENABLED",
     };
     let (variants, default_variant, targeting) = if flag.variants.is_empty() {
-        boolean(flag, out)?
+        boolean(flag)
     } else {
-        multi_variant(flag, out)?
+        multi_variant(flag)?
     };
     Some(json!({
         "state": state,
@@ -79,7 +77,7 @@ fn definition(flag: &Flag, out: &mut Output) -> Option<Value> {
 type Parts = (Value, String, Value);
 
 /// An on/off flag; `rollout percent=P` turns it on for P % of users.
-fn boolean(flag: &Flag, out: &mut Output) -> Option<Parts> {
+fn boolean(flag: &Flag) -> Parts {
     let default_on = matches!(
         flag.default.as_ref().map(|d| &d.value),
         Some(Scalar::Bool(true))
@@ -89,35 +87,22 @@ fn boolean(flag: &Flag, out: &mut Output) -> Option<Parts> {
     if let Some(rollout) = &flag.rollout
         && let Some(percent) = &rollout.percent
     {
-        // flagd's fractional weights are integers; a fraction of a percent would be rounded
-        // silently by whoever converted it.
-        if percent.value.fract() != 0.0 {
-            out.error(
-                Diagnostic::error(
-                    "invalid-value",
-                    percent.span,
-                    format!("flagd rolls out whole percents, not {}", percent.value),
-                )
-                .with_label("not a whole number")
-                .with_help("round it to a whole percent"),
-            );
-            return None;
-        }
+        // Whole percents: `gantry::coherence` reports a fraction of one.
         let on = percent.value as u32;
         targeting = fractional(
             rollout.by.as_ref().map(|b| b.value.as_str()),
-            &[("on", on), ("off", 100 - on)],
+            &[("on", on), ("off", 100u32.saturating_sub(on))],
         );
     }
-    Some((
+    (
         json!({ "on": true, "off": false }),
         default_variant.to_string(),
         targeting,
-    ))
+    )
 }
 
 /// A flag with named variants; weights, when given, split users between them.
-fn multi_variant(flag: &Flag, out: &mut Output) -> Option<Parts> {
+fn multi_variant(flag: &Flag) -> Option<Parts> {
     let mut variants = Map::new();
     for variant in &flag.variants {
         let value = variant
@@ -139,19 +124,8 @@ fn multi_variant(flag: &Flag, out: &mut Output) -> Option<Parts> {
             })
             .map(|v| v.name.value.clone()),
     };
-    let Some(default_variant) = default_variant else {
-        let span = flag.default.as_ref().map_or(flag.name.span, |d| d.span);
-        out.error(
-            Diagnostic::error(
-                "invalid-value",
-                span,
-                "the default names none of the flag's variants",
-            )
-            .with_label("no variant has this name or value")
-            .with_help("set `default=` to the name of one of its `variant`s"),
-        );
-        return None;
-    };
+    // A default that names no variant was reported by `gantry::coherence`.
+    let default_variant = default_variant?;
     let weighted: Vec<(&str, u32)> = flag
         .variants
         .iter()
@@ -162,34 +136,9 @@ fn multi_variant(flag: &Flag, out: &mut Output) -> Option<Parts> {
         .as_ref()
         .and_then(|r| r.by.as_ref())
         .map(|b| b.value.as_str());
-    if let Some(percent) = flag.rollout.as_ref().and_then(|r| r.percent.as_ref()) {
-        out.error(
-            Diagnostic::error(
-                "invalid-value",
-                percent.span,
-                "`percent` rolls out an on/off flag; this flag has variants",
-            )
-            .with_label("ambiguous for a flag with variants")
-            .with_help("give the variants `weight=`s instead"),
-        );
-        return None;
-    }
     let targeting = if weighted.is_empty() {
         json!({})
     } else {
-        let sum: u32 = weighted.iter().map(|(_, w)| w).sum();
-        if sum != 100 || weighted.len() != flag.variants.len() {
-            out.error(
-                Diagnostic::error(
-                    "invalid-value",
-                    flag.name.span,
-                    format!("the variants' weights add up to {sum}, not 100"),
-                )
-                .with_label("every variant needs a weight, and together 100")
-                .with_help("give every variant a `weight=` so that they sum to 100"),
-            );
-            return None;
-        }
         fractional(by, &weighted)
     };
     Some((Value::Object(variants), default_variant, targeting))

@@ -61,10 +61,7 @@ fn emit_feature(model: &Model, feature: &Feature, callers: &network::Callers, ou
             out.push(ns, object, origin, &source);
         }
         let template = workload::pod_template(&plan, out);
-        match rollout::workload(&plan, template, out) {
-            Some(workload) => out.push(ns, workload, origin, &source),
-            None => continue,
-        }
+        out.push(ns, rollout::workload(&plan, template), origin, &source);
         if let Some(template) = analysis::template(&plan, out) {
             out.push(ns, template, origin, &source);
         }
@@ -80,7 +77,7 @@ fn emit_feature(model: &Model, feature: &Feature, callers: &network::Callers, ou
             out.push(ns, monitor, origin, &source);
         }
     }
-    for object in flags::objects(model, feature, out) {
+    for object in flags::objects(model, feature) {
         out.push(ns, object, feature.name.span, &source);
     }
     if let Some(rule) = monitoring::prometheus_rule(model, feature, out) {

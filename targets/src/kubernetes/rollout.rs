@@ -1,26 +1,20 @@
 //! A service's workload: a Deployment for rolling deploys, an Argo Rollouts `Rollout` for canary
-//! and blue-green ones. The deploy's steps are checked here the way the Argo controller would
-//! check them, so a bad step is a diagnostic on the spec rather than a Rollout that never starts.
+//! and blue-green ones. The deploy's steps were checked the way the Argo controller checks them
+//! (`gantry::coherence`), so a bad step is a diagnostic on the spec rather than a Rollout that
+//! never starts.
 
-use gantry::ast::{Deploy, RollbackTrigger, Step};
-use gantry::diagnostics::Diagnostic;
+use gantry::ast::RollbackTrigger;
 use gantry::values::Duration;
 use serde_json::{Map, Value, json};
 
 use super::analysis;
 use super::labels;
-use super::output::Output;
 use super::plan::{ServicePlan, ServiceRole, Strategy};
 
 /// Old ReplicaSets kept for `kubectl rollout undo` and Argo's instant rollback.
 const REVISION_HISTORY: u32 = 5;
 
-pub fn workload(plan: &ServicePlan, template: Value, out: &mut Output) -> Option<Value> {
-    if let Some(deploy) = plan.deploy
-        && !check_steps(plan.strategy, deploy, out)
-    {
-        return None;
-    }
+pub fn workload(plan: &ServicePlan, template: Value) -> Value {
     let mut spec = Map::new();
     // Under an HPA the autoscaler owns the count: a `replicas` here would reset it on every apply.
     if !plan.has_hpa() {
@@ -65,7 +59,7 @@ pub fn workload(plan: &ServicePlan, template: Value, out: &mut Output) -> Option
     // Moved in: `json!` would copy the pod template by serializing it.
     object["metadata"] = metadata;
     object["spec"] = Value::Object(spec);
-    Some(object)
+    object
 }
 
 fn service_name(plan: &ServicePlan, role: ServiceRole) -> String {
@@ -160,89 +154,6 @@ fn unanalysed_alerts(plan: &ServicePlan) -> Option<Value> {
         "gantry.dev/rollback-alerts": alerts.join(","),
         "gantry.dev/rollback-alerts-note": "Argo Rollouts cannot evaluate these alerts; abort the rollout when one fires (kubectl argo rollouts abort).",
     }))
-}
-
-/// Pre-empts the Argo controller: every step waits in one way at most, weights rise strictly
-/// within the strategy's range. Reports every violation; `false` when there was one.
-fn check_steps(strategy: Strategy, deploy: &Deploy, out: &mut Output) -> bool {
-    let mut ok = true;
-    let mut fail = |d: Diagnostic| {
-        ok = false;
-        out.error(d);
-    };
-    if strategy == Strategy::Rolling {
-        if let Some(step) = deploy.steps.first() {
-            fail(invalid(
-                step.span,
-                "a rolling deploy has no steps",
-                "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
-            ));
-        }
-        return ok;
-    }
-    if strategy == Strategy::Canary && !deploy.steps.iter().any(|s| s.weight.is_some()) {
-        fail(invalid(
-            deploy.keyword,
-            "a canary needs at least one `step weight=`",
-            "add steps, e.g. `use=\"std/canary-standard\"`",
-        ));
-    }
-    let mut previous: Option<u32> = None;
-    for step in &deploy.steps {
-        check_step_kind(step, &mut fail);
-        let Some(weight) = &step.weight else { continue };
-        let range_ok = match strategy {
-            Strategy::Canary => (1..=100).contains(&weight.value),
-            _ => weight.value == 0 || weight.value == 100,
-        };
-        if !range_ok {
-            let help = match strategy {
-                Strategy::Canary => "a canary's weights are between 1 and 100",
-                _ => {
-                    "a blue-green deploy has a preview step (weight 0) and a switch step (weight 100)"
-                }
-            };
-            fail(invalid(
-                weight.span,
-                &format!("weight {} is out of range", weight.value),
-                help,
-            ));
-        }
-        if let Some(before) = previous.filter(|&p| weight.value <= p) {
-            fail(invalid(
-                weight.span,
-                &format!(
-                    "weight {} does not rise above the previous step's {before}",
-                    weight.value
-                ),
-                "each step sends more traffic to the new version than the one before",
-            ));
-        }
-        previous = Some(weight.value);
-    }
-    ok
-}
-
-fn check_step_kind(step: &Step, fail: &mut impl FnMut(Diagnostic)) {
-    match (&step.weight, &step.pause, &step.approve) {
-        (None, None, None) => fail(invalid(
-            step.span,
-            "this step does nothing",
-            "give it a `weight=`, a `pause=` or an `approve=`",
-        )),
-        (_, Some(_), Some(_)) => fail(invalid(
-            step.span,
-            "a step waits either for a time (`pause=`) or for a human (`approve=`), not both",
-            "split it into two steps",
-        )),
-        _ => {}
-    }
-}
-
-fn invalid(span: gantry::source::Span, message: &str, help: &str) -> Diagnostic {
-    Diagnostic::error("invalid-value", span, message.to_string())
-        .with_label("the Argo Rollouts controller would refuse this")
-        .with_help(help.to_string())
 }
 
 /// A duration as Go's `time.ParseDuration` reads it (Argo's durations): no days, so `30d` is

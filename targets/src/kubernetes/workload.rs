@@ -3,7 +3,6 @@
 //! limits, probes, no service-account token, the image by digest.
 
 use gantry::ast::{EnvVar, Probe};
-use gantry::diagnostics::Diagnostic;
 use gantry::values::Duration;
 use serde_json::{Map, Value, json};
 
@@ -47,7 +46,7 @@ pub fn pod_template(plan: &ServicePlan, out: &mut Output) -> Value {
 
 /// The app's container, and the flagd sidecar when the feature has flags to serve.
 fn containers(plan: &ServicePlan, out: &mut Output) -> Value {
-    let mut containers = vec![container(plan, out)];
+    let mut containers = vec![container(plan)];
     if flagd::wanted(plan) {
         containers.push(flagd::container(plan, out));
     }
@@ -70,7 +69,7 @@ fn pod_labels(plan: &ServicePlan) -> Value {
     Value::Object(labels)
 }
 
-fn container(plan: &ServicePlan, out: &mut Output) -> Value {
+fn container(plan: &ServicePlan) -> Value {
     let service = plan.service;
     let mut container = Map::new();
     container.insert("name".into(), json!(service.name.value));
@@ -92,7 +91,7 @@ fn container(plan: &ServicePlan, out: &mut Output) -> Value {
     }
     container.insert("resources".into(), resources(plan));
     for probe in &service.probes {
-        if let Some(value) = probe_value(plan, probe, out) {
+        if let Some(value) = probe_value(plan, probe) {
             container.insert(format!("{}Probe", probe.kind.value), value);
         }
     }
@@ -207,25 +206,12 @@ fn resources(plan: &ServicePlan) -> Value {
     })
 }
 
-fn probe_value(plan: &ServicePlan, probe: &Probe, out: &mut Output) -> Option<Value> {
+fn probe_value(plan: &ServicePlan, probe: &Probe) -> Option<Value> {
     let port = match (&probe.port, &plan.port) {
         (Some(number), _) => json!(number.value),
         (None, Some((_, name))) => json!(name),
-        (None, None) => {
-            out.error(
-                Diagnostic::error(
-                    "invalid-value",
-                    probe.span,
-                    format!(
-                        "the {} probe has no port to call: the service has no `port`",
-                        probe.kind.value
-                    ),
-                )
-                .with_label("no port")
-                .with_help("give the service a `port`, or the probe a `port=`"),
-            );
-            return None;
-        }
+        // A probe with no port to call was reported by `gantry::coherence`.
+        (None, None) => return None,
     };
     let protocol = plan.port.as_ref().map_or("http", |(_, name)| name.as_str());
     let mut value = match protocol {

@@ -1,0 +1,306 @@
+//! Values that are each valid on their own but contradict each other, or that the tools the
+//! targets feed would refuse: checked on every feature as each environment sees it, so that
+//! `gantry check` (and the editor) finds them, not only `gantry build`.
+
+use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step};
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+use crate::values::Duration;
+
+/// Reports every contradiction in one feature.
+pub fn check_feature(feature: &Feature, report: &mut impl FnMut(Diagnostic)) {
+    for service in &feature.services {
+        replicas(service, report);
+        probes(service, report);
+    }
+    for deploy in &feature.deploys {
+        steps(deploy, report);
+    }
+    for flag in &feature.flags {
+        flag_rollout(flag, report);
+    }
+    for slo in &feature.slos {
+        latency_bucket(feature, slo, report);
+    }
+}
+
+fn invalid(span: Span, message: impl Into<String>, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::error("invalid-value", span, message)
+        .with_label(label.to_string())
+        .with_help(help.to_string())
+}
+
+fn replicas(service: &Service, report: &mut impl FnMut(Diagnostic)) {
+    let Some(replicas) = &service.replicas else {
+        return;
+    };
+    if let (Some(min), Some(max)) = (&replicas.min, &replicas.max)
+        && max.value < min.value
+    {
+        report(
+            invalid(
+                max.span,
+                format!("`max` ({}) is below `min` ({})", max.value, min.value),
+                "fewer than the minimum",
+                "the autoscaler runs between `min` and `max` replicas: raise `max` or lower `min`",
+            )
+            .with_secondary(min.span, "the minimum"),
+        );
+    }
+}
+
+fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
+    if service.port.is_some() {
+        return;
+    }
+    for probe in service.probes.iter().filter(|p| p.port.is_none()) {
+        report(invalid(
+            probe.span,
+            format!(
+                "the {} probe has no port to call: service `{}` has no `port`",
+                probe.kind.value, service.name.value
+            ),
+            "no port",
+            "give the service a `port`, or the probe a `port=`",
+        ));
+    }
+}
+
+/// What the Argo Rollouts controller would refuse: a step waits in one way at most, and weights
+/// rise strictly within the strategy's range.
+fn steps(deploy: &Deploy, report: &mut impl FnMut(Diagnostic)) {
+    const REFUSED: &str = "the Argo Rollouts controller would refuse this";
+    let strategy = deploy
+        .strategy
+        .as_ref()
+        .map_or("rolling", |s| s.value.as_str());
+    if !matches!(strategy, "rolling" | "canary" | "blue-green") {
+        // Reported as a value no strategy has; its steps cannot be judged.
+        return;
+    }
+    if strategy == "rolling" {
+        if let Some(step) = deploy.steps.first() {
+            report(invalid(
+                step.span,
+                "a rolling deploy has no steps",
+                "steps need a canary or blue-green deploy",
+                "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
+            ));
+        }
+        return;
+    }
+    if strategy == "canary" && !deploy.steps.iter().any(|s| s.weight.is_some()) {
+        report(invalid(
+            deploy.keyword,
+            "a canary needs at least one `step weight=`",
+            REFUSED,
+            "add steps, e.g. `use=\"std/canary-standard\"`",
+        ));
+    }
+    let mut previous: Option<u32> = None;
+    for step in &deploy.steps {
+        step_kind(step, report);
+        let Some(weight) = &step.weight else { continue };
+        let (in_range, help) = if strategy == "canary" {
+            (
+                (1..=100).contains(&weight.value),
+                "a canary's weights are between 1 and 100",
+            )
+        } else {
+            (
+                weight.value == 0 || weight.value == 100,
+                "a blue-green deploy has a preview step (weight 0) and a switch step (weight 100)",
+            )
+        };
+        if !in_range {
+            report(invalid(
+                weight.span,
+                format!("weight {} is out of range", weight.value),
+                REFUSED,
+                help,
+            ));
+        }
+        if let Some(before) = previous.filter(|&p| weight.value <= p) {
+            report(invalid(
+                weight.span,
+                format!(
+                    "weight {} does not rise above the previous step's {before}",
+                    weight.value
+                ),
+                REFUSED,
+                "each step sends more traffic to the new version than the one before",
+            ));
+        }
+        previous = Some(weight.value);
+    }
+}
+
+fn step_kind(step: &Step, report: &mut impl FnMut(Diagnostic)) {
+    match (&step.weight, &step.pause, &step.approve) {
+        (None, None, None) => report(invalid(
+            step.span,
+            "this step does nothing",
+            "no weight, pause or approval",
+            "give it a `weight=`, a `pause=` or an `approve=`",
+        )),
+        (_, Some(_), Some(_)) => report(invalid(
+            step.span,
+            "a step waits either for a time (`pause=`) or for a human (`approve=`), not both",
+            "two ways to wait",
+            "split it into two steps",
+        )),
+        _ => {}
+    }
+}
+
+/// flagd splits users by whole-number weights, and a flag with variants is split by its
+/// variants' weights rather than an on/off percent.
+fn flag_rollout(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
+    let percent = flag.rollout.as_ref().and_then(|r| r.percent.as_ref());
+    if flag.variants.is_empty() {
+        if let Some(percent) = percent.filter(|p| p.value.fract() != 0.0) {
+            report(invalid(
+                percent.span,
+                format!("flagd rolls out whole percents, not {}", percent.value),
+                "not a whole number",
+                "round it to a whole percent",
+            ));
+        }
+        return;
+    }
+    if let Some(percent) = percent {
+        report(invalid(
+            percent.span,
+            "`percent` rolls out an on/off flag; this flag has variants",
+            "ambiguous for a flag with variants",
+            "give the variants `weight=`s instead",
+        ));
+    }
+    if let Some(default) = &flag.default {
+        let names_a_variant = flag.variants.iter().any(|v| {
+            matches!(&default.value, Scalar::String(s) if *s == v.name.value)
+                || v.value.as_ref().is_some_and(|x| x.value == default.value)
+        });
+        if !names_a_variant {
+            let names: Vec<&str> = flag
+                .variants
+                .iter()
+                .map(|v| v.name.value.as_str())
+                .collect();
+            report(
+                Diagnostic::error(
+                    "invalid-value",
+                    default.span,
+                    "the default names none of the flag's variants",
+                )
+                .with_label("no variant has this name or value")
+                .with_help(format!(
+                    "set `default=` to the name of one of its variants: {}",
+                    names.join(", ")
+                )),
+            );
+        }
+    }
+    let weights: Vec<u32> = flag
+        .variants
+        .iter()
+        .filter_map(|v| v.weight.as_ref().map(|w| w.value))
+        .collect();
+    if weights.is_empty() {
+        return;
+    }
+    let sum: u32 = weights.iter().sum();
+    let unweighted: Vec<String> = flag
+        .variants
+        .iter()
+        .filter(|v| v.weight.is_none())
+        .map(|v| format!("`{}`", v.name.value))
+        .collect();
+    if !unweighted.is_empty() {
+        report(invalid(
+            flag.name.span,
+            format!(
+                "some variants have a weight and {} has none",
+                unweighted.join(", ")
+            ),
+            "every variant needs a weight, and together 100",
+            "give every variant a `weight=` (`weight=0` for one no user gets) so that they sum to 100",
+        ));
+    } else if sum != 100 {
+        report(invalid(
+            flag.name.span,
+            format!("the variants' weights add up to {sum}, not 100"),
+            "together the weights are 100",
+            "change the variants' `weight=`s so that they sum to 100",
+        ));
+    }
+}
+
+/// A latency SLO counts requests in the bucket at its threshold: where `telemetry` declares the
+/// histogram's buckets, a threshold between two of them would query a bucket that does not exist.
+fn latency_bucket(feature: &Feature, slo: &Slo, report: &mut impl FnMut(Diagnostic)) {
+    let Some(crate::ast::Indicator::Latency {
+        metric: Some(metric),
+        threshold: Some(threshold),
+        ..
+    }) = &slo.indicator
+    else {
+        return;
+    };
+    let Some(histogram) = feature
+        .telemetry
+        .iter()
+        .flat_map(|t| &t.histograms)
+        .find(|h| h.metric.value == metric.value)
+    else {
+        return;
+    };
+    if histogram.bounds.is_empty() {
+        return;
+    }
+    let seconds = threshold.value.as_seconds();
+    let is_bucket = |bound: f64| (bound - seconds).abs() <= 1e-9 * bound.abs().max(1.0);
+    if histogram.bounds.iter().any(|b| is_bucket(b.value)) {
+        return;
+    }
+    let nearest = histogram
+        .bounds
+        .iter()
+        .map(|b| b.value)
+        .min_by(|a, b| (a - seconds).abs().total_cmp(&(b - seconds).abs()));
+    let buckets: Vec<String> = histogram
+        .bounds
+        .iter()
+        .map(|b| b.value.to_string())
+        .collect();
+    let nearest = nearest.map_or_else(String::new, |n| {
+        let millis = n * 1000.0;
+        if millis.fract() == 0.0 && millis >= 1.0 && millis < u64::MAX as f64 {
+            format!(
+                " (the nearest is `{}`)",
+                Duration {
+                    millis: millis as u64
+                }
+            )
+        } else {
+            format!(" (the nearest is {n} s)")
+        }
+    });
+    let help = format!(
+        "pick one of its buckets, {} s{nearest}, or add {seconds} to the histogram's bounds in `telemetry`",
+        buckets.join(", ")
+    );
+    report(
+        Diagnostic::error(
+            "invalid-value",
+            threshold.span,
+            format!(
+                "threshold {} ({seconds} s) is not a bucket of histogram `{}`",
+                threshold.value, metric.value
+            ),
+        )
+        .with_label("no bucket ends here")
+        .with_secondary(histogram.metric.span, "its buckets are declared here")
+        .with_help(help),
+    );
+}
