@@ -146,9 +146,30 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The workspace's root as the user reaches it from where they ran gantry, when that is not
+    /// the root itself: diagnostics name files from there, so that a terminal, an editor or a
+    /// CI annotation finds them. Files keep their workspace-relative names everywhere else.
+    display_root: Option<String>,
 }
 
 impl SourceMap {
+    /// Shows files' names below `root` (`examples/checkout`) in diagnostics; `""` or `"."` is
+    /// the workspace root itself.
+    pub fn set_display_root(&mut self, root: &str) {
+        let root = root.trim_end_matches('/');
+        self.display_root = (!root.is_empty() && root != ".").then(|| root.to_string());
+    }
+
+    /// A file's name as diagnostics show it (see [`SourceMap::set_display_root`]); the stdlib's
+    /// files keep theirs.
+    pub fn display_name(&self, id: FileId) -> std::borrow::Cow<'_, str> {
+        let name = &self.get(id).name;
+        match &self.display_root {
+            Some(root) if !crate::stdlib::is_stdlib(name) => format!("{root}/{name}").into(),
+            _ => name.as_str().into(),
+        }
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(clamp_u32(self.files.len() - 1))

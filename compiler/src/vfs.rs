@@ -15,6 +15,11 @@ pub trait Vfs: Sync {
         self.read_to_string(path).map(std::sync::Arc::from)
     }
 
+    /// The bytes of a file, for a text that is not UTF-8 (see [`Vfs::read_to_string`]).
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.read_to_string(path).map(String::into_bytes)
+    }
+
     fn is_file(&self, path: &Path) -> bool;
 
     /// Every file below `root`, recursively, not entering folders for which `skip_dir` says yes.
@@ -88,6 +93,10 @@ pub struct OsFs;
 impl Vfs for OsFs {
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
         std::fs::read_to_string(path)
+    }
+
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
     }
 
     fn is_file(&self, path: &Path) -> bool {

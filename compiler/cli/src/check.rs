@@ -39,12 +39,58 @@ pub fn load_with_root(path: &Path) -> Result<(PathBuf, Checked), u8> {
         }
     };
     match check_path(&OsFs, &absolute) {
-        Ok(loaded) => Ok(loaded),
+        Ok((root, mut checked)) => {
+            if let Some(shown) = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| relative_path(&root, &cwd))
+            {
+                checked.sources.set_display_root(&shown);
+            }
+            Ok((root, checked))
+        }
         Err(e) => {
             eprintln!("error: {e}");
             Err(exit::USAGE)
         }
     }
+}
+
+/// `path` as reached from the folder `from` (both absolute), with `/` between its parts:
+/// `examples/checkout`, `../shop`, or `` for `from` itself; the absolute path when the two
+/// share no folder but the file system's root. `None` when no path leads there (another drive)
+/// or a part is not Unicode; the names stay relative to the root then.
+fn relative_path(path: &Path, from: &Path) -> Option<String> {
+    use std::path::Component;
+    let path: Vec<Component> = path.components().collect();
+    let from: Vec<Component> = from.components().collect();
+    if path.first() != from.first() {
+        return None;
+    }
+    let shared = path.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    if shared <= 1 {
+        return path_text(&path);
+    }
+    let mut parts: Vec<&str> = vec![".."; from.len() - shared];
+    for part in &path[shared..] {
+        parts.push(part.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
+}
+
+fn path_text(path: &[std::path::Component]) -> Option<String> {
+    let mut text = String::new();
+    for part in path {
+        match part {
+            std::path::Component::RootDir => text.push('/'),
+            other => {
+                if !text.is_empty() && !text.ends_with('/') {
+                    text.push('/');
+                }
+                text.push_str(other.as_os_str().to_str()?);
+            }
+        }
+    }
+    Some(text)
 }
 
 /// Prints diagnostics: JSON on stdout, or rendered snippets and a summary on stderr.
@@ -80,4 +126,32 @@ pub fn report(checked: &Checked, format: Format) {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn a_workspace_is_named_from_where_gantry_runs() {
+        let root = Path::new("/repo/examples/checkout");
+        assert_eq!(
+            relative_path(root, Path::new("/repo")).as_deref(),
+            Some("examples/checkout")
+        );
+        assert_eq!(relative_path(root, root).as_deref(), Some(""));
+        assert_eq!(
+            relative_path(root, Path::new("/repo/examples/checkout/specs")).as_deref(),
+            Some("..")
+        );
+        assert_eq!(
+            relative_path(root, Path::new("/repo/tools")).as_deref(),
+            Some("../examples/checkout")
+        );
+        assert_eq!(
+            relative_path(root, Path::new("/tmp/work")).as_deref(),
+            Some("/repo/examples/checkout")
+        );
+    }
 }

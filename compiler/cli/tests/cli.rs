@@ -285,3 +285,68 @@ fn warnings_alone_exit_zero_and_lint_levels_come_from_gantry_kdl() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn files_are_named_from_where_gantry_runs() {
+    let dir = workspace(
+        "cli-named-from-cwd",
+        &[
+            ("gantry.kdl", WORKSPACE),
+            (
+                "specs/shop.kdl",
+                "feature \"shop\" {\n    owner \"paymnts\"\n}\n",
+            ),
+        ],
+    );
+    let parent = dir.parent().expect("parent");
+    let out = gantry(
+        &["check", "cli-named-from-cwd", "--format", "github"],
+        parent,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("file=cli-named-from-cwd/specs/shop.kdl,line=2,col=11"),
+        "{stdout}"
+    );
+    let out = gantry(&["check", "--format", "json"], &dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"file\": \"specs/shop.kdl\""), "{stdout}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_diagnostic_and_the_others_are_still_checked() {
+    let dir = workspace(
+        "cli-not-utf8",
+        &[
+            ("gantry.kdl", WORKSPACE),
+            ("shop.kdl", "feature \"shop\" {\n    owner \"paymnts\"\n}\n"),
+        ],
+    );
+    std::fs::write(
+        dir.join("cart.kdl"),
+        b"feature \"cart\" {\n    owner \"pay\xffments\"\n}\n",
+    )
+    .expect("write");
+    let out = gantry(&["check", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let found: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the diagnostics are JSON");
+    let at = |file: &str, id: &str| {
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["file"] == file && d["id"] == id)
+            .map(|d| (d["line"].clone(), d["column"].clone()))
+    };
+    assert_eq!(
+        at("cart.kdl", "syntax"),
+        Some((2.into(), 15.into())),
+        "{found:#}"
+    );
+    assert!(
+        at("shop.kdl", "unresolved-reference").is_some(),
+        "{found:#}"
+    );
+}

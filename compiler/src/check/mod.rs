@@ -124,11 +124,28 @@ pub fn check_path_cached(
             templates::read(vfs, &root, &folder)
         });
     let files = workspace::spec_files(vfs, &root, &layout)?;
+    // A spec that is not UTF-8 is checked as far as it decodes, and reported where it stops.
+    let undecodable = Mutex::new(Vec::new());
     let specs = crate::parallel::map(&files, |file| {
-        Ok(Input::new(
-            workspace::display_path(&root, file),
-            read(file)?,
-        ))
+        let name = workspace::display_path(&root, file);
+        let text = match read(file) {
+            Ok(text) => text,
+            Err(LoadError::Io { error, .. }) if error.kind() == std::io::ErrorKind::InvalidData => {
+                let bytes = vfs.read_bytes(file).map_err(|error| LoadError::Io {
+                    path: file.to_path_buf(),
+                    error,
+                })?;
+                let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+                let bad = bytes.get(valid).copied().unwrap_or_default();
+                undecodable
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push((name.clone(), valid, bad));
+                Arc::from(String::from_utf8_lossy(&bytes).as_ref())
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Input::new(name, text))
     })
     .into_iter()
     .collect::<Result<Vec<Input>, LoadError>>()?;
@@ -136,10 +153,35 @@ pub fn check_path_cached(
         name: WORKSPACE_FILE.to_string(),
         text: workspace_text,
     };
-    Ok((
-        root,
-        check_workspace_cached(cache, workspace_input, specs, template_folder),
-    ))
+    let mut checked = check_workspace_cached(cache, workspace_input, specs, template_folder);
+    let undecodable = undecodable
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if !undecodable.is_empty() {
+        for (name, offset, byte) in undecodable {
+            let Some((file, _)) = checked.sources.files().find(|(_, f)| f.name == name) else {
+                continue;
+            };
+            let start = u32::try_from(offset).unwrap_or(u32::MAX);
+            // The byte is shown as the replacement character, three bytes of the checked text.
+            let span = Span {
+                file,
+                start,
+                end: start.saturating_add(3),
+            };
+            checked.diagnostics.push(
+                Diagnostic::error(
+                    "syntax",
+                    span,
+                    format!("this file is not UTF-8: byte 0x{byte:02X} does not decode"),
+                )
+                .with_label("not UTF-8")
+                .with_help("KDL files are UTF-8: save the file as UTF-8, or remove the byte"),
+            );
+        }
+        diagnostics::sort_and_dedup(&mut checked.diagnostics, &checked.sources);
+    }
+    Ok((root, checked))
 }
 
 struct Parsed {

@@ -23,7 +23,7 @@ pub fn render_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String 
             out,
             "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_column},title={}::{}",
             d.severity.as_str(),
-            escape_property(&file.name),
+            escape_property(&sources.display_name(d.primary.span.file)),
             escape_property(d.id),
             escape_data(&message),
         );

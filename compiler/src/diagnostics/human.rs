@@ -98,7 +98,7 @@ impl Report {
 
 fn named_source(sources: &SourceMap, file: FileId) -> NamedSource<String> {
     let f = sources.get(file);
-    NamedSource::new(f.name.clone(), f.text.to_string())
+    NamedSource::new(sources.display_name(file), f.text.to_string())
 }
 
 fn labeled(label: &Label, primary: bool) -> LabeledSpan {

@@ -1,6 +1,7 @@
 //! `--format json`: one object per diagnostic, for scripts and bots.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 use super::{Diagnostic, Label};
 use crate::source::SourceMap;
@@ -13,7 +14,7 @@ struct Position {
 
 #[derive(Serialize)]
 struct JsonLabel<'a> {
-    file: &'a str,
+    file: Cow<'a, str>,
     line: usize,
     column: usize,
     end: Position,
@@ -25,7 +26,7 @@ struct JsonDiagnostic<'a> {
     id: &'a str,
     severity: &'a str,
     message: &'a str,
-    file: &'a str,
+    file: Cow<'a, str>,
     line: usize,
     column: usize,
     end: Position,
@@ -39,7 +40,7 @@ fn json_label<'a>(label: &'a Label, sources: &'a SourceMap) -> JsonLabel<'a> {
     let (line, column) = file.line_col(label.span.start);
     let (end_line, end_column) = file.line_col(label.span.end);
     JsonLabel {
-        file: &file.name,
+        file: sources.display_name(label.span.file),
         line,
         column,
         end: Position {

@@ -188,7 +188,7 @@ pub fn render_sarif<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
                     index: file_index.get(&label.span.file).copied(),
-                    ..artifact_location(&sources.get(label.span.file).name)
+                    ..artifact_location(sources.display_name(label.span.file))
                 },
                 region: region(label.span, sources),
             },
@@ -217,7 +217,7 @@ pub fn render_sarif<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -
         .map(|&id| {
             let file = sources.get(id);
             Artifact {
-                location: artifact_location(&file.name),
+                location: artifact_location(sources.display_name(id)),
                 length: file.text.len(),
                 source_language: "kdl",
                 contents: stdlib::is_stdlib(&file.name).then_some(Contents { text: &file.text }),
@@ -230,7 +230,7 @@ pub fn render_sarif<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -
         SRCROOT,
         BaseId {
             description: Message {
-                text: "The workspace root: the folder that holds gantry.kdl.".to_string(),
+                text: "The folder gantry was run from (the workspace root, holding gantry.kdl, when it was run there).".to_string(),
             },
         },
     );
@@ -290,9 +290,9 @@ fn region(span: Span, sources: &SourceMap) -> Region {
     }
 }
 
-/// Where a file is: a spec relative to the workspace root, a stdlib file (`<stdlib>/slo.kdl`)
+/// Where a file is: a spec relative to the folder gantry was run from, a stdlib file (`<stdlib>/slo.kdl`)
 /// as `stdlib/slo.kdl` in gantry's repository.
-fn artifact_location(name: &str) -> ArtifactLocation {
+fn artifact_location(name: std::borrow::Cow<'_, str>) -> ArtifactLocation {
     let (path, base) = match name.strip_prefix("<stdlib>/") {
         Some(rest) => (format!("stdlib/{rest}"), GANTRY_REPOSITORY),
         None => (name.to_string(), SRCROOT),
@@ -412,10 +412,10 @@ mod tests {
 
     #[test]
     fn uris_are_relative_references_and_stdlib_files_live_in_the_repository() {
-        let spec = artifact_location("specs/my shop#1.kdl");
+        let spec = artifact_location("specs/my shop#1.kdl".into());
         assert_eq!(spec.uri, "specs/my%20shop%231.kdl");
         assert_eq!(spec.uri_base_id, SRCROOT);
-        let std = artifact_location("<stdlib>/slo.kdl");
+        let std = artifact_location("<stdlib>/slo.kdl".into());
         assert_eq!(std.uri, "stdlib/slo.kdl");
         assert_eq!(std.uri_base_id, GANTRY_REPOSITORY);
         assert_eq!(uri_path("spécs\\a.kdl"), "sp%C3%A9cs/a.kdl");
