@@ -526,6 +526,18 @@ impl Validator<'_> {
                         .with_help(help)
                         .with_replacement(suggestion),
                 );
+            } else if !crate::rules::LINT_IDS.contains(&id.as_str()) {
+                self.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        span,
+                        format!("`{id}` is an error of the language, not a lint rule"),
+                    )
+                    .with_label("always an error")
+                    .with_help(
+                        "errors of the language cannot be allowed or have their severity changed: fix what they report",
+                    ),
+                );
             }
             return;
         }

@@ -41,7 +41,7 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::analysis::Analysis;
-use crate::index::{Kind, content_range};
+use crate::index::{Key, Kind, content_range};
 use crate::overlay::OverlayFs;
 use crate::text::{LineIndex, path_to_uri, uri_to_path};
 
@@ -553,7 +553,20 @@ fn rename(
     } else if let Err(e) =
         gantry::values::check(ValueKind::Name, &RawValue::String(new_name.to_string()))
     {
-        return Err(format!("`{new_name}` is not a valid name: {}", e.message));
+        return Err(e.message);
+    }
+    if new_name != key.name
+        && analysis
+            .index()
+            .names(key.kind, key.feature.as_deref())
+            .iter()
+            .any(|n| n == new_name)
+    {
+        let taken = Key {
+            name: new_name.to_string(),
+            ..key.clone()
+        };
+        return Err(format!("{} already exists", taken.describe()));
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for o in analysis.index().all_of(&key) {

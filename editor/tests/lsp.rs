@@ -502,6 +502,16 @@ fn rename_updates_every_reference() {
         json!({ "textDocument": { "uri": uri(&client.path("checkout.kdl")) }, "position": { "line": line, "character": character }, "newName": "Not A Name" }),
     );
     assert!(answer.is_err_and(|e| e.message.contains("not a valid name")));
+
+    // A name another runbook of the feature has would make two of them.
+    let answer = client.rpc.call(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri(&client.path("checkout.kdl")) }, "position": { "line": line, "character": character }, "newName": "checkout-availability" }),
+    );
+    assert!(
+        answer.is_err_and(|e| e.message.contains("already exists")),
+        "a rename onto a taken name is refused"
+    );
 }
 
 #[test]

@@ -25,7 +25,8 @@ crate::declare_rule! {
     /// stays in the history; the key must be rotated, and until then whoever found it acts as
     /// the feature.
     ///
-    /// Strings are recognised by their format (`AKIA…`, `ghp_…`, `xoxb-…`, `sk_live_…`,
+    /// Strings are recognised by their format (`AKIA…`, `ghp_…`, `glpat-…`, `xoxb-…`,
+    /// `sk_live_…`, `sk-ant-…`, `sk-proj-…`,
     /// `-----BEGIN … PRIVATE KEY-----`, `scheme://user:password@host`, a JWT whose header names
     /// its `alg`), and under a secret-sounding name also by their randomness: a value of 20
     /// characters or more whose Shannon entropy is above 3.5 bits per character and that mixes
@@ -279,6 +280,8 @@ const BY_FORMAT: &[(&str, Detector, Mask)] = &[
     ("a Slack token", slack_token, mask),
     ("a Slack webhook URL", slack_webhook, mask_slack_webhook),
     ("a Stripe API key", stripe_key, mask),
+    ("an AI provider's API key", ai_provider_key, mask),
+    ("a GitLab token", gitlab_token, mask),
     ("a Google API key", google_api_key, mask),
     ("an AWS access key id", aws_access_key_id, mask),
     (
@@ -482,6 +485,37 @@ fn stripe_key(s: &str) -> Option<Range<usize>> {
                 (n >= 16).then_some(i..i + prefix.len() + n)
             })
         })
+}
+
+/// Anthropic (`sk-ant-…`) and OpenAI (`sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, and the older
+/// `sk-` and 48 letters or digits) API keys: whoever has one spends the account's budget.
+fn ai_provider_key(s: &str) -> Option<Range<usize>> {
+    let key = |b: u8| is_alnum(b) || b == b'-' || b == b'_';
+    let scoped = ["sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-"]
+        .into_iter()
+        .find_map(|prefix| {
+            starts(s, prefix).find_map(|i| {
+                let n = run(s, i + prefix.len(), key);
+                (n >= 20).then_some(i..i + prefix.len() + n)
+            })
+        });
+    scoped.or_else(|| {
+        starts(s, "sk-").find_map(|i| {
+            let n = run(s, i + 3, is_alnum);
+            let ends = !s.as_bytes().get(i + 3 + n).copied().is_some_and(key);
+            (n == 48 && ends).then_some(i..i + 3 + n)
+        })
+    })
+}
+
+/// A GitLab personal, project or group access token: `glpat-` and 20 or more letters, digits,
+/// `-` or `_`.
+fn gitlab_token(s: &str) -> Option<Range<usize>> {
+    let key = |b: u8| is_alnum(b) || b == b'-' || b == b'_';
+    starts(s, "glpat-").find_map(|i| {
+        let n = run(s, i + 6, key);
+        (n >= 20).then_some(i..i + 6 + n)
+    })
 }
 
 /// `AIza` and 35 letters, digits, `-` or `_`.
@@ -753,6 +787,27 @@ mod tests {
         }
         assert_eq!(what("sk_live_", None), None);
         assert_eq!(what("pk_live_0123456789abcdefghij", None), None);
+    }
+
+    #[test]
+    fn ai_provider_and_gitlab_keys() {
+        for prefix in ["sk-ant-api03-", "sk-proj-", "sk-svcacct-", "sk-admin-"] {
+            let key = format!("{prefix}{DIGITS_LETTERS}");
+            assert_eq!(
+                what(&key, None),
+                Some("an AI provider's API key"),
+                "{prefix}"
+            );
+        }
+        let legacy = format!("sk-{}", "aB3".repeat(16));
+        assert_eq!(what(&legacy, None), Some("an AI provider's API key"));
+        let gitlab = format!("glpat-{DIGITS_LETTERS}");
+        assert_eq!(what(&gitlab, None), Some("a GitLab token"));
+        // Words that merely start the same way.
+        assert_eq!(what("sk-ant-short", None), None);
+        assert_eq!(what("desk-proj-0123456789abcdefghij", None), None);
+        assert_eq!(what("sk-learn-and-pandas-tutorial", None), None);
+        assert_eq!(what("glpat-", None), None);
     }
 
     #[test]
