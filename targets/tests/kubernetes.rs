@@ -618,3 +618,30 @@ fn the_ingress_defaults_and_no_ingress_without_expose() {
         "nobody calls it, nothing exposes it: everything denied"
     );
 }
+
+/// A scaffold whose image was never set checks cleanly, but its workload would name no program:
+/// the build refuses it at the service, and writes nothing.
+#[test]
+fn a_service_without_an_image_is_refused_by_the_build() {
+    let spec = small_feature(8080, false, "").replace(
+        "image \"registry.acme.example/api:1.0.0\" digest=\"sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\"",
+        "",
+    );
+    assert!(!spec.contains("image "), "{spec}");
+    let checked = workspace(&workspace_with("", ""), &[("shop.kdl", &spec)]);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let Err(diagnostics) = emit(&checked, "prod") else {
+        panic!("a service without an image was emitted");
+    };
+    let found: Vec<(&str, &str)> = diagnostics
+        .iter()
+        .map(|d| (d.id, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "missing-required",
+            "service `api` has no image: its workload would run nothing"
+        )]
+    );
+}

@@ -319,8 +319,11 @@ fn finish(checked: &Checked, sink: &Sink<'_>, placed: Vec<Placed>) -> Result<Fin
 
 /// Prints what stopped the build and gives its exit code.
 fn emit_failed(checked: &Checked, diagnostics: &[Diagnostic]) -> u8 {
+    // Every environment finds the same problem of a spec line: it is shown once.
+    let mut diagnostics = diagnostics.to_vec();
+    gantry::diagnostics::sort_and_dedup(&mut diagnostics, &checked.sources);
     let renderer = HumanRenderer::new(use_color());
-    for d in diagnostics {
+    for d in &diagnostics {
         eprintln!("{}", renderer.render(d, &checked.sources));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -107,7 +107,15 @@ fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
         for (_, emit) in gantry_targets::all() {
             if let Err(diagnostics) = emit.collect(&model) {
                 // Every environment reports the same problem of the new file: once is enough.
-                for d in diagnostics.iter().filter(in_new_file) {
+                // The image is left to the spec's author when none was given.
+                let left_to_author = |d: &&Diagnostic| {
+                    options.image.is_none() && gantry_targets::kubernetes::is_missing_image(d)
+                };
+                for d in diagnostics
+                    .iter()
+                    .filter(in_new_file)
+                    .filter(|d| !left_to_author(d))
+                {
                     if !added.contains(d) {
                         added.push(d.clone());
                     }

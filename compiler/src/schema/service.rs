@@ -38,7 +38,8 @@ pub static SERVICE: NodeSchema = NodeSchema {
 
 static IMAGE: NodeSchema = NodeSchema {
     name: "image",
-    doc: "The container image. Pin it with `digest=` so that what was reviewed is what runs.",
+    doc: "The container image. Pin it with `digest=` so that what was reviewed is what runs. \
+          A service may be checked without one (a scaffold), but the kubernetes target needs it.",
     args: &[arg("IMAGE", Image, "`registry/repository:tag`.")],
     props: &[prop(
         "digest",

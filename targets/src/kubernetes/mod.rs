@@ -31,6 +31,29 @@ use gantry::model::Model;
 use output::Output;
 use plan::ServicePlan;
 
+const NO_IMAGE: &str = "no `image`";
+
+fn missing_image(service: &gantry::ast::Service) -> Diagnostic {
+    Diagnostic::error(
+        "missing-required",
+        service.name.span,
+        format!(
+            "service `{}` has no image: its workload would run nothing",
+            service.name.value
+        ),
+    )
+    .with_label(NO_IMAGE)
+    .with_help(
+        "add `image \"REGISTRY/NAME:TAG\" digest=\"sha256:…\"`, the program this service runs",
+    )
+}
+
+/// Whether `diagnostic` is this target's refusal of a service without an image: a scaffold
+/// (`gantry new` without `--image`) leaves the image to its author.
+pub fn is_missing_image(diagnostic: &Diagnostic) -> bool {
+    diagnostic.id == "missing-required" && diagnostic.primary.text == NO_IMAGE
+}
+
 /// Every object of the kubernetes target, in the order of their files.
 pub fn emit(model: &Model) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let mut artifacts = crate::Emit::Streamed(stream).collect(model)?;
@@ -53,6 +76,10 @@ fn emit_feature(model: &Model, feature: &Feature, callers: &network::Callers, ou
     let ns = feature.name.value.as_str();
     out.push(ns, labels::namespace(feature), feature.name.span, &source);
     for service in &feature.services {
+        if service.image.is_none() {
+            // Reported, and the rest of the service still emitted: its other problems show too.
+            out.error(missing_image(service));
+        }
         let plan = ServicePlan::new(model, feature, service);
         plan.check_names(out);
         let origin = service.name.span;
