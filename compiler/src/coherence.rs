@@ -158,6 +158,19 @@ fn step_kind(step: &Step, report: &mut impl FnMut(Diagnostic)) {
 fn flag_rollout(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
     let percent = flag.rollout.as_ref().and_then(|r| r.percent.as_ref());
     if flag.variants.is_empty() {
+        let on_off = flag
+            .default
+            .as_ref()
+            .is_none_or(|d| matches!(d.value, Scalar::Bool(_)));
+        if let Some(percent) = percent.filter(|_| !on_off) {
+            report(invalid(
+                percent.span,
+                "`percent` rolls out an on/off flag; this flag serves one value",
+                "nothing to turn on",
+                "give the flag `variant`s with `weight=`s to split users between values",
+            ));
+            return;
+        }
         if let Some(percent) = percent.filter(|p| p.value.fract() != 0.0) {
             report(invalid(
                 percent.span,

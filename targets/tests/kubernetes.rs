@@ -645,3 +645,52 @@ fn a_service_without_an_image_is_refused_by_the_build() {
         )]
     );
 }
+
+/// `default=50` with no variants serves that one value: its variant holds it, and flagd's
+/// schema accepts the definition.
+#[test]
+fn a_flag_without_variants_serves_its_one_value() {
+    let spec = small_feature(8080, true, "").replace(
+        "flag \"dark-mode\" default=#false { rollout percent=10; }",
+        "flag \"page-size\" default=50",
+    );
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &spec)],
+    );
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let config_map = find(&artifacts, "shop/configmap-shop-flags.yaml");
+    let schemas = Schemas::new();
+    assert!(
+        schemas.errors(config_map).is_empty(),
+        "{:?}",
+        schemas.errors(config_map)
+    );
+    let flags: Value = serde_json::from_str(
+        config_map["data"]["flags.flagd.json"]
+            .as_str()
+            .expect("flags"),
+    )
+    .expect("flagd JSON parses");
+    let flag = &flags["flags"]["page-size"];
+    assert_eq!(flag["variants"], serde_json::json!({ "default": 50 }));
+    assert_eq!(flag["defaultVariant"], "default");
+}
+
+/// A probe kind the spec does not declare is still there: a TCP check of the service's port,
+/// which guesses no path.
+#[test]
+fn a_service_is_probed_on_its_port_by_default() {
+    let spec =
+        small_feature(8080, false, "").replace("        probe \"liveness\" path=\"/live\"\n", "");
+    assert!(!spec.contains("liveness"), "{spec}");
+    let checked = workspace(&workspace_with("", ""), &[("shop.kdl", &spec)]);
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let api = container(pod_spec(&artifacts), "api").expect("the app's container");
+    assert_eq!(
+        api["livenessProbe"],
+        serde_json::json!({ "tcpSocket": { "port": "http" } })
+    );
+    assert_eq!(api["readinessProbe"]["httpGet"]["path"], "/ready");
+}

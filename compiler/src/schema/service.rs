@@ -256,7 +256,9 @@ pub static FLAG: NodeSchema = NodeSchema {
         prop(
             "default",
             Scalar,
-            "The value when no rollout applies (a variant name for multi-variant flags).",
+            "The value when no rollout applies: `#true` or `#false` for an on/off flag, a \
+             variant's name for a flag with variants, or the one string or number a flag \
+             without variants serves.",
         ),
         prop(
             "state",

@@ -62,7 +62,10 @@ fn definition(flag: &Flag) -> Option<Value> {
         _ => "ENABLED",
     };
     let (variants, default_variant, targeting) = if flag.variants.is_empty() {
-        boolean(flag)
+        match flag.default.as_ref().map(|d| &d.value) {
+            None | Some(Scalar::Bool(_)) => boolean(flag),
+            Some(value) => single_value(value),
+        }
     } else {
         multi_variant(flag)?
     };
@@ -75,6 +78,19 @@ fn definition(flag: &Flag) -> Option<Value> {
 }
 
 type Parts = (Value, String, Value);
+
+/// A flag that serves one value, a string or a number (`default=50`) with no variants: one
+/// variant, `default`, holds it, and the flag's definition can change it without a deploy.
+fn single_value(value: &Scalar) -> Parts {
+    (
+        json!({ SINGLE_VARIANT: scalar(value) }),
+        SINGLE_VARIANT.to_string(),
+        json!({}),
+    )
+}
+
+/// The variant of a flag that serves one value.
+const SINGLE_VARIANT: &str = "default";
 
 /// An on/off flag; `rollout percent=P` turns it on for P % of users.
 fn boolean(flag: &Flag) -> Parts {

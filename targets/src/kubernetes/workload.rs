@@ -16,6 +16,9 @@ pub const RUN_AS: u32 = 10001;
 /// still accounts for it and the pod is not the first one evicted.
 const DEFAULT_CPU: &str = "100m";
 const DEFAULT_MEMORY: &str = "128Mi";
+/// The probes every container with a port has, declared or not.
+const DEFAULT_PROBES: [&str; 2] = ["readiness", "liveness"];
+
 /// Where a read-only root filesystem still lets the program write scratch files.
 const SCRATCH_DIR: &str = "/tmp";
 
@@ -93,6 +96,15 @@ fn container(plan: &ServicePlan) -> Value {
     for probe in &service.probes {
         if let Some(value) = probe_value(plan, probe) {
             container.insert(format!("{}Probe", probe.kind.value), value);
+        }
+    }
+    // Probed by default: a kind the spec does not declare is still watched, by whether the
+    // service's port accepts connections (nothing about its paths is guessed).
+    if let Some((_, port_name)) = &plan.port {
+        for kind in DEFAULT_PROBES {
+            container
+                .entry(format!("{kind}Probe"))
+                .or_insert_with(|| json!({ "tcpSocket": { "port": port_name } }));
         }
     }
     container.insert("securityContext".into(), hardened_security_context());
