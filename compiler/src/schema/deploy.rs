@@ -77,7 +77,8 @@ pub static APPROVE: NodeSchema = NodeSchema {
 static ROLLBACK_WHEN: NodeSchema = NodeSchema {
     name: "rollback-when",
     doc: "Aborts the rollout when an SLO of the feature burns its error budget too fast (the \
-          canary analysis queries the SLO's own indicator) or an alert fires.",
+          canary analysis queries the SLO's own indicator) or an alert of the feature fires (the \
+          analysis asks Prometheus whether it is firing).",
     props: &[
         prop(
             "slo",

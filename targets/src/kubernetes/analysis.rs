@@ -1,9 +1,10 @@
 //! Canary analysis derived from the error budget: each `rollback-when slo=` becomes a metric of
 //! the service's AnalysisTemplate that queries the SLO's own error ratio over the short window
 //! of the fast page pair, and fails at the fast-burn page threshold. The canary, the alerts and
-//! the dashboards agree because they share `consequences`.
+//! the dashboards agree because they share `consequences`. Each `rollback-when alert=` becomes a
+//! metric that fails while Prometheus reports that alert of the feature firing.
 
-use gantry::ast::{RollbackTrigger, Slo};
+use gantry::ast::{Alert, RollbackTrigger, Slo};
 use gantry::consequences::{DEFAULT_WINDOW, burn_rate_windows, page_threshold};
 use gantry::diagnostics::Diagnostic;
 use serde_json::{Value, json};
@@ -28,9 +29,31 @@ pub fn template_name(plan: &ServicePlan) -> String {
     format!("{}-error-budget", plan.name)
 }
 
-/// Whether the workload runs an analysis: a Rollout with at least one SLO to guard.
+/// Whether the workload runs an analysis: a Rollout with at least one SLO or alert to guard.
 pub fn has_metrics(plan: &ServicePlan) -> bool {
-    plan.strategy.is_rollout() && !slos(plan).is_empty()
+    plan.strategy.is_rollout() && (!slos(plan).is_empty() || !alerts(plan).is_empty())
+}
+
+/// The alerts of the feature the deploy rolls back on, in the spec's order.
+pub fn alerts<'m>(plan: &ServicePlan<'m>) -> Vec<&'m Alert> {
+    let Some(deploy) = plan.deploy else {
+        return Vec::new();
+    };
+    let mut out: Vec<&Alert> = Vec::new();
+    for trigger in &deploy.rollback_when {
+        let RollbackTrigger::Alert(name) = trigger else {
+            continue;
+        };
+        let alert = plan
+            .feature
+            .alerts
+            .iter()
+            .find(|a| a.name.value == name.value);
+        if let Some(alert) = alert.filter(|a| !out.iter().any(|o| o.name == a.name)) {
+            out.push(alert);
+        }
+    }
+    out
 }
 
 /// The SLOs the deploy rolls back on, in the spec's order: named ones, and for `slo="*"` every
@@ -82,6 +105,7 @@ pub fn template(plan: &ServicePlan, out: &mut Output) -> Option<Value> {
             Err(d) => out.error(*d),
         }
     }
+    metrics.extend(alerts(plan).into_iter().map(|a| alert_metric(plan, a)));
     Some(json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "AnalysisTemplate",
@@ -112,6 +136,25 @@ fn metric(plan: &ServicePlan, slo: &Slo) -> Result<Value, Box<Diagnostic>> {
         "failureCondition": format!("result[0] > {}", promql::number(threshold)),
         "provider": { "prometheus": { "address": PROMETHEUS_ADDRESS, "query": query } },
     }))
+}
+
+/// Fails while the alert fires: Prometheus keeps every alert it evaluates as an `ALERTS` series,
+/// labelled with the alert's name, its state and the rule's labels (`feature` among them). The
+/// alert's own `for` has already waited, so one firing measurement aborts.
+fn alert_metric(plan: &ServicePlan, alert: &Alert) -> Value {
+    let query = format!(
+        "sum(ALERTS{{alertname=\"{}\",alertstate=\"firing\",feature=\"{}\"}}) or vector(0)",
+        promql::escape(&alert.name.value),
+        promql::escape(&plan.feature.name.value)
+    );
+    json!({
+        "name": format!("alert-{}", alert.name.value),
+        "interval": ANALYSIS_INTERVAL,
+        "count": ANALYSIS_COUNT,
+        "failureLimit": 0,
+        "failureCondition": "result[0] > 0",
+        "provider": { "prometheus": { "address": PROMETHEUS_ADDRESS, "query": query } },
+    })
 }
 
 /// The SLO's error ratio over `window`, as the alerts query it.

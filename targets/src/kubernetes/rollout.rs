@@ -3,7 +3,6 @@
 //! (`gantry::coherence`), so a bad step is a diagnostic on the spec rather than a Rollout that
 //! never starts.
 
-use gantry::ast::RollbackTrigger;
 use gantry::values::Duration;
 use serde_json::{Map, Value, json};
 
@@ -26,7 +25,7 @@ pub fn workload(plan: &ServicePlan, template: Value) -> Value {
         json!({ "matchLabels": labels::selector(plan) }),
     );
     spec.insert("template".into(), template);
-    let mut metadata = labels::metadata(plan, &plan.name);
+    let metadata = labels::metadata(plan, &plan.name);
     let (api_version, kind, strategy) = match plan.strategy {
         Strategy::Rolling => (
             "apps/v1",
@@ -50,11 +49,6 @@ pub fn workload(plan: &ServicePlan, template: Value) -> Value {
         ),
     };
     spec.insert("strategy".into(), strategy);
-    if plan.strategy.is_rollout()
-        && let Some(annotations) = unanalysed_alerts(plan)
-    {
-        metadata["annotations"] = annotations;
-    }
     let mut object = json!({ "apiVersion": api_version, "kind": kind });
     // Moved in: `json!` would copy the pod template by serializing it.
     object["metadata"] = metadata;
@@ -133,27 +127,6 @@ fn blue_green(plan: &ServicePlan) -> Value {
         );
     }
     Value::Object(strategy)
-}
-
-/// Argo Rollouts cannot evaluate an Alertmanager alert: the Rollout says which alerts should
-/// abort it, for the people and bots who do.
-fn unanalysed_alerts(plan: &ServicePlan) -> Option<Value> {
-    let alerts: Vec<&str> = plan
-        .deploy?
-        .rollback_when
-        .iter()
-        .filter_map(|t| match t {
-            RollbackTrigger::Alert(name) => Some(name.value.as_str()),
-            RollbackTrigger::Slo(_) => None,
-        })
-        .collect();
-    if alerts.is_empty() {
-        return None;
-    }
-    Some(json!({
-        "gantry.dev/rollback-alerts": alerts.join(","),
-        "gantry.dev/rollback-alerts-note": "Argo Rollouts cannot evaluate these alerts; abort the rollout when one fires (kubectl argo rollouts abort).",
-    }))
 }
 
 /// A duration as Go's `time.ParseDuration` reads it (Argo's durations): no days, so `30d` is
