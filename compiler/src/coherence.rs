@@ -80,12 +80,27 @@ fn steps(deploy: &Deploy, report: &mut impl FnMut(Diagnostic)) {
     }
     if strategy == "rolling" {
         if let Some(step) = deploy.steps.first() {
-            report(invalid(
-                step.span,
-                "a rolling deploy has no steps",
-                "steps need a canary or blue-green deploy",
-                "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
-            ));
+            // The strategy may be set elsewhere than the steps (an overlay over a preset's
+            // canary): the diagnostic is where the deploy became rolling, and shows the step.
+            let mut diagnostic = match &deploy.strategy {
+                Some(rolling) => invalid(
+                    rolling.span,
+                    "a rolling deploy has no steps",
+                    "rolling here",
+                    "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
+                )
+                .with_secondary(step.span, "a step"),
+                None => invalid(
+                    step.span,
+                    "a rolling deploy has no steps",
+                    "steps need a canary or blue-green deploy",
+                    "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
+                ),
+            };
+            if let Some(preset) = &deploy.preset {
+                diagnostic = diagnostic.with_secondary(preset.span, "the deploy's preset");
+            }
+            report(diagnostic);
         }
         return;
     }

@@ -88,6 +88,14 @@ impl<'a> Resolver<'a> {
         candidates: &[&str],
         context: &dyn Display,
     ) {
+        // A name defined twice (itself an error) is listed once.
+        let mut listed: Vec<&str> = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            if !listed.contains(c) {
+                listed.push(c);
+            }
+        }
+        let candidates = &listed[..];
         let suggestion = did_you_mean(&reference.value, candidates.iter().copied());
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
