@@ -53,17 +53,27 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
     if service.port.is_some() {
         return;
     }
-    for probe in service.probes.iter().filter(|p| p.port.is_none()) {
-        report(invalid(
-            probe.span,
-            format!(
-                "the {} probe has no port to call: service `{}` has no `port`",
-                probe.kind.value, service.name.value
-            ),
-            "no port",
-            "give the service a `port`, or the probe a `port=`",
-        ));
+    // One diagnostic for the service: a port that failed to read leaves every probe without one.
+    let mut portless = service.probes.iter().filter(|p| p.port.is_none());
+    let Some(first) = portless.next() else {
+        return;
+    };
+    let mut diagnostic = invalid(
+        first.span,
+        format!(
+            "the {} probe has no port to call: service `{}` has no `port`",
+            first.kind.value, service.name.value
+        ),
+        "no port",
+        "give the service a `port`, or each probe a `port=`",
+    );
+    for other in portless {
+        diagnostic = diagnostic.with_secondary(
+            other.span,
+            format!("nor does the {} probe", other.kind.value),
+        );
     }
+    report(diagnostic);
 }
 
 /// What the Argo Rollouts controller would refuse: a step waits in one way at most, and weights
