@@ -12,6 +12,7 @@ pub fn check_feature(feature: &Feature, report: &mut impl FnMut(Diagnostic)) {
     for service in &feature.services {
         replicas(service, report);
         probes(service, report);
+        kubernetes_names(feature, service, report);
     }
     for deploy in &feature.deploys {
         steps(deploy, report);
@@ -74,6 +75,53 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
         );
     }
     report(diagnostic);
+}
+
+/// The Kubernetes Services of a service are named `FEATURE-SERVICE`, and `-canary` and `-stable`
+/// for a canary or `-preview` for a blue-green deploy: DNS-1035 labels, at most 63 characters
+/// and starting with a letter. Each name is valid alone, but together they can be too long.
+fn kubernetes_names(feature: &Feature, service: &Service, report: &mut impl FnMut(Diagnostic)) {
+    let deploy = feature
+        .deploys
+        .iter()
+        .find(|d| {
+            d.service
+                .as_ref()
+                .is_some_and(|s| s.value == service.name.value)
+        })
+        .or_else(|| feature.deploys.iter().find(|d| d.service.is_none()));
+    let suffixes: &[&str] = match deploy
+        .and_then(|d| d.strategy.as_ref())
+        .map(|s| s.value.as_str())
+    {
+        Some("canary") => &["", "-canary", "-stable"],
+        Some("blue-green") => &["", "-preview"],
+        _ => &[""],
+    };
+    // An invalid name is reported as such; what it would generate is not judged.
+    if !crate::values::is_dns_label(&feature.name.value)
+        || !crate::values::is_dns_label(&service.name.value)
+    {
+        return;
+    }
+    let base = format!("{}-{}", feature.name.value, service.name.value);
+    let bad = suffixes
+        .iter()
+        .map(|suffix| format!("{base}{suffix}"))
+        .find(|name| {
+            !crate::values::is_dns_label(name)
+                || !name.starts_with(|c: char| c.is_ascii_lowercase())
+        });
+    if let Some(name) = bad {
+        report(invalid(
+            service.name.span,
+            format!(
+                "the Kubernetes Service name `{name}` is not a DNS-1035 label (at most 63 characters, starting with a letter)"
+            ),
+            "its generated names are too long or start with a digit",
+            "shorten the feature or service name",
+        ));
+    }
 }
 
 /// What the Argo Rollouts controller would refuse: a step waits in one way at most, and weights

@@ -99,7 +99,7 @@ fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
         .filter(in_new_file)
         .cloned()
         .collect();
-    // The targets too: a name too long for a Kubernetes object is found only while emitting.
+    // The targets too: a datastore's instance class, say, is found only while emitting.
     for environment in &after.environments {
         let Some(model) = Model::of(&after, &environment.name) else {
             continue;

@@ -81,7 +81,6 @@ fn emit_feature(model: &Model, feature: &Feature, callers: &network::Callers, ou
             out.error(missing_image(service));
         }
         let plan = ServicePlan::new(model, feature, service);
-        plan.check_names(out);
         let origin = service.name.span;
         out.push(ns, service::service_account(&plan), origin, &source);
         for object in service::services(&plan) {

@@ -2,11 +2,7 @@
 //! its replica count, and its ports.
 
 use gantry::ast::{Deploy, Feature, Service};
-use gantry::diagnostics::Diagnostic;
 use gantry::model::{Model, TierDefaults};
-use gantry::values::is_dns_label;
-
-use super::output::Output;
 
 /// How a service's new versions reach traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,27 +155,6 @@ impl<'m> ServicePlan<'m> {
             Strategy::Rolling => {}
         }
         names
-    }
-
-    /// Service names are DNS-1035 labels (at most 63 characters, starting with a letter); the
-    /// spec's names are checked one by one, but `FEATURE-SERVICE-canary` can still be too long.
-    pub fn check_names(&self, out: &mut Output) {
-        for (_, name) in self.service_names() {
-            let starts_with_letter = name.starts_with(|c: char| c.is_ascii_lowercase());
-            if !is_dns_label(&name) || !starts_with_letter {
-                out.error(
-                    Diagnostic::error(
-                        "invalid-value",
-                        self.service.name.span,
-                        format!(
-                            "the Kubernetes Service name `{name}` is not a DNS-1035 label (at most 63 characters, starting with a letter)"
-                        ),
-                    )
-                    .with_label("its generated names are too long or start with a digit")
-                    .with_help("shorten the feature or service name"),
-                );
-            }
-        }
     }
 }
 
