@@ -81,29 +81,20 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
 /// for a canary or `-preview` for a blue-green deploy: DNS-1035 labels, at most 63 characters
 /// and starting with a letter. Each name is valid alone, but together they can be too long.
 fn kubernetes_names(feature: &Feature, service: &Service, report: &mut impl FnMut(Diagnostic)) {
-    let deploy = feature
-        .deploys
-        .iter()
-        .find(|d| {
-            d.service
-                .as_ref()
-                .is_some_and(|s| s.value == service.name.value)
-        })
-        .or_else(|| feature.deploys.iter().find(|d| d.service.is_none()));
-    let suffixes: &[&str] = match deploy
-        .and_then(|d| d.strategy.as_ref())
-        .map(|s| s.value.as_str())
-    {
-        Some("canary") => &["", "-canary", "-stable"],
-        Some("blue-green") => &["", "-preview"],
-        _ => &[""],
-    };
     // An invalid name is reported as such; what it would generate is not judged.
     if !crate::values::is_dns_label(&feature.name.value)
         || !crate::values::is_dns_label(&service.name.value)
     {
         return;
     }
+    let strategy = feature
+        .deploy_for(&service.name.value)
+        .and_then(|d| d.strategy.as_ref());
+    let suffixes: &[&str] = match strategy.map(|s| s.value.as_str()) {
+        Some("canary") => &["", "-canary", "-stable"],
+        Some("blue-green") => &["", "-preview"],
+        _ => &[""],
+    };
     let base = format!("{}-{}", feature.name.value, service.name.value);
     let bad = suffixes
         .iter()
@@ -140,21 +131,19 @@ fn steps(deploy: &Deploy, report: &mut impl FnMut(Diagnostic)) {
         if let Some(step) = deploy.steps.first() {
             // The strategy may be set elsewhere than the steps (an overlay over a preset's
             // canary): the diagnostic is where the deploy became rolling, and shows the step.
-            let mut diagnostic = match &deploy.strategy {
-                Some(rolling) => invalid(
-                    rolling.span,
-                    "a rolling deploy has no steps",
-                    "rolling here",
-                    "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
-                )
-                .with_secondary(step.span, "a step"),
-                None => invalid(
-                    step.span,
-                    "a rolling deploy has no steps",
-                    "steps need a canary or blue-green deploy",
-                    "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
-                ),
+            let (span, label) = match &deploy.strategy {
+                Some(rolling) => (rolling.span, "rolling here"),
+                None => (step.span, "steps need a canary or blue-green deploy"),
             };
+            let mut diagnostic = invalid(
+                span,
+                "a rolling deploy has no steps",
+                label,
+                "steps belong to `strategy=\"canary\"` or `strategy=\"blue-green\"`; remove them or change the strategy",
+            );
+            if span != step.span {
+                diagnostic = diagnostic.with_secondary(step.span, "a step");
+            }
             if let Some(preset) = &deploy.preset {
                 diagnostic = diagnostic.with_secondary(preset.span, "the deploy's preset");
             }

@@ -60,37 +60,20 @@ pub fn load_with_root(path: &Path) -> Result<(PathBuf, Checked), u8> {
 /// share no folder but the file system's root. `None` when no path leads there (another drive)
 /// or a part is not Unicode; the names stay relative to the root then.
 fn relative_path(path: &Path, from: &Path) -> Option<String> {
-    use std::path::Component;
-    let path: Vec<Component> = path.components().collect();
-    let from: Vec<Component> = from.components().collect();
-    if path.first() != from.first() {
+    let to: Vec<_> = path.components().collect();
+    let from: Vec<_> = from.components().collect();
+    if to.first() != from.first() {
         return None;
     }
-    let shared = path.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let shared = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
     if shared <= 1 {
-        return path_text(&path);
+        return path.to_str().map(str::to_string);
     }
     let mut parts: Vec<&str> = vec![".."; from.len() - shared];
-    for part in &path[shared..] {
+    for part in &to[shared..] {
         parts.push(part.as_os_str().to_str()?);
     }
     Some(parts.join("/"))
-}
-
-fn path_text(path: &[std::path::Component]) -> Option<String> {
-    let mut text = String::new();
-    for part in path {
-        match part {
-            std::path::Component::RootDir => text.push('/'),
-            other => {
-                if !text.is_empty() && !text.ends_with('/') {
-                    text.push('/');
-                }
-                text.push_str(other.as_os_str().to_str()?);
-            }
-        }
-    }
-    Some(text)
 }
 
 /// Prints diagnostics: JSON on stdout, or rendered snippets and a summary on stderr.

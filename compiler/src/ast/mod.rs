@@ -140,6 +140,15 @@ pub struct Feature {
 }
 
 impl Feature {
+    /// The deploy that applies to a service: the one that names it, else the feature's general
+    /// one.
+    pub fn deploy_for(&self, service: &str) -> Option<&Deploy> {
+        self.deploys
+            .iter()
+            .find(|d| d.service.as_ref().is_some_and(|s| s.value == service))
+            .or_else(|| self.deploys.iter().find(|d| d.service.is_none()))
+    }
+
     /// The named entities of one kind (its node name: `"service"`, `"slo"`, …), each with the
     /// rules `allow`ed on it; none for another word. Deploys are known by the service they
     /// pick, not by a name of their own: they are not among them.

@@ -4,20 +4,10 @@
 //! updated to the new version and has available (`rollout_info_replicas_*`). The Rollout is
 //! `FEATURE-SERVICE` in namespace `FEATURE`, as the kubernetes target names it.
 
-use gantry::ast::{Deploy, Feature, Service};
+use gantry::ast::{Feature, Service};
 
 use super::panels::{Grid, Panel, query};
 use crate::promql::escape;
-
-/// The deploy that applies to a service: the one that names it, else the feature's general one
-/// (the kubernetes target's rule).
-fn deploy_of<'f>(feature: &'f Feature, service: &str) -> Option<&'f Deploy> {
-    feature
-        .deploys
-        .iter()
-        .find(|d| d.service.as_ref().is_some_and(|s| s.value == service))
-        .or_else(|| feature.deploys.iter().find(|d| d.service.is_none()))
-}
 
 /// The services of a feature that run as Argo Rollouts, with their strategy.
 pub fn rollout_services(feature: &Feature) -> Vec<(&Service, &str)> {
@@ -25,7 +15,8 @@ pub fn rollout_services(feature: &Feature) -> Vec<(&Service, &str)> {
         .services
         .iter()
         .filter_map(|service| {
-            let strategy = deploy_of(feature, &service.name.value)?
+            let strategy = feature
+                .deploy_for(&service.name.value)?
                 .strategy
                 .as_ref()?
                 .value

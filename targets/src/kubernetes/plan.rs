@@ -30,15 +30,6 @@ impl Strategy {
     }
 }
 
-/// The deploy that applies to a service: the one that names it, else the feature's general one.
-pub fn deploy_of<'f>(feature: &'f Feature, service: &str) -> Option<&'f Deploy> {
-    feature
-        .deploys
-        .iter()
-        .find(|d| d.service.as_ref().is_some_and(|s| s.value == service))
-        .or_else(|| feature.deploys.iter().find(|d| d.service.is_none()))
-}
-
 /// The Kubernetes name of a feature's service: `checkout-api`.
 pub fn object_name(feature: &str, service: &str) -> String {
     format!("{feature}-{service}")
@@ -75,7 +66,7 @@ pub struct ServicePlan<'m> {
 
 impl<'m> ServicePlan<'m> {
     pub fn new(model: &'m Model<'m>, feature: &'m Feature, service: &'m Service) -> Self {
-        let deploy = deploy_of(feature, &service.name.value);
+        let deploy = feature.deploy_for(&service.name.value);
         let replicas = service.replicas.as_ref();
         let replicas_min = replicas.and_then(|r| r.min.as_ref()).map_or(1, |m| m.value);
         let replicas_max = replicas

@@ -12,7 +12,7 @@ use gantry::values::{ResourceKind, Target};
 use serde_json::{Value, json};
 
 use super::labels;
-use super::plan::{Strategy, deploy_of, object_name};
+use super::plan::{Strategy, object_name};
 
 type Kind = (&'static str, &'static str);
 /// Names of the objects a rule covers; `None`: every object of its kind.
@@ -203,7 +203,7 @@ fn expand(model: &Model, feature: &Feature, action: &str, target: &Target) -> Ve
             .iter()
             .filter(|s| service.is_none_or(|n| n == s.name.value))
         {
-            let strategy = Strategy::of(deploy_of(target_feature, &s.name.value));
+            let strategy = Strategy::of(target_feature.deploy_for(&s.name.value));
             kinds.insert(if strategy.is_rollout() {
                 ROLLOUTS
             } else {
@@ -250,7 +250,7 @@ fn expand(model: &Model, feature: &Feature, action: &str, target: &Target) -> Ve
 /// The names of the objects of one kind that gantry emits for one service.
 fn service_objects(feature: &Feature, service: &str, kind: Kind) -> Vec<String> {
     let name = object_name(&feature.name.value, service);
-    let strategy = Strategy::of(deploy_of(feature, service));
+    let strategy = Strategy::of(feature.deploy_for(service));
     match kind {
         SERVICES => {
             let mut names = vec![name.clone()];

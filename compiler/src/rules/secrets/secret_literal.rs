@@ -431,20 +431,8 @@ fn private_key(s: &str) -> Option<Range<usize>> {
 /// `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` and 36 letters or digits; a fine-grained
 /// `github_pat_` token.
 fn github_token(s: &str) -> Option<Range<usize>> {
-    let classic = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .into_iter()
-        .find_map(|prefix| {
-            starts(s, prefix).find_map(|i| {
-                let n = run(s, i + prefix.len(), is_alnum);
-                (n >= 36).then_some(i..i + prefix.len() + n)
-            })
-        });
-    classic.or_else(|| {
-        starts(s, "github_pat_").find_map(|i| {
-            let n = run(s, i + 11, is_word);
-            (n >= 22).then_some(i..i + 11 + n)
-        })
-    })
+    prefixed(s, &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], is_alnum, 36)
+        .or_else(|| prefixed(s, &["github_pat_"], is_word, 22))
 }
 
 /// Slack bot, user and app tokens: `xoxb-`, `xoxp-`, `xoxa-`, `xapp-` and their numbered parts.
@@ -477,32 +465,18 @@ fn slack_webhook(s: &str) -> Option<Range<usize>> {
 
 /// Stripe secret and restricted keys, live or test.
 fn stripe_key(s: &str) -> Option<Range<usize>> {
-    ["sk_live_", "rk_live_", "sk_test_", "rk_test_"]
-        .into_iter()
-        .find_map(|prefix| {
-            starts(s, prefix).find_map(|i| {
-                let n = run(s, i + prefix.len(), is_alnum);
-                (n >= 16).then_some(i..i + prefix.len() + n)
-            })
-        })
+    let prefixes = ["sk_live_", "rk_live_", "sk_test_", "rk_test_"];
+    prefixed(s, &prefixes, is_alnum, 16)
 }
 
 /// Anthropic (`sk-ant-…`) and OpenAI (`sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, and the older
 /// `sk-` and 48 letters or digits) API keys: whoever has one spends the account's budget.
 fn ai_provider_key(s: &str) -> Option<Range<usize>> {
-    let key = |b: u8| is_alnum(b) || b == b'-' || b == b'_';
-    let scoped = ["sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-"]
-        .into_iter()
-        .find_map(|prefix| {
-            starts(s, prefix).find_map(|i| {
-                let n = run(s, i + prefix.len(), key);
-                (n >= 20).then_some(i..i + prefix.len() + n)
-            })
-        });
-    scoped.or_else(|| {
+    let scoped = ["sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-"];
+    prefixed(s, &scoped, is_key, 20).or_else(|| {
         starts(s, "sk-").find_map(|i| {
             let n = run(s, i + 3, is_alnum);
-            let ends = !s.as_bytes().get(i + 3 + n).copied().is_some_and(key);
+            let ends = !s.as_bytes().get(i + 3 + n).copied().is_some_and(is_key);
             (n == 48 && ends).then_some(i..i + 3 + n)
         })
     })
@@ -511,17 +485,33 @@ fn ai_provider_key(s: &str) -> Option<Range<usize>> {
 /// A GitLab personal, project or group access token: `glpat-` and 20 or more letters, digits,
 /// `-` or `_`.
 fn gitlab_token(s: &str) -> Option<Range<usize>> {
-    let key = |b: u8| is_alnum(b) || b == b'-' || b == b'_';
-    starts(s, "glpat-").find_map(|i| {
-        let n = run(s, i + 6, key);
-        (n >= 20).then_some(i..i + 6 + n)
+    prefixed(s, &["glpat-"], is_key, 20)
+}
+
+/// The first token that starts a word with one of `prefixes` and goes on with at least
+/// `shortest` bytes that `body` accepts: the shape of most vendors' tokens.
+fn prefixed(
+    s: &str,
+    prefixes: &[&str],
+    body: fn(u8) -> bool,
+    shortest: usize,
+) -> Option<Range<usize>> {
+    prefixes.iter().find_map(|prefix| {
+        starts(s, prefix).find_map(|i| {
+            let n = run(s, i + prefix.len(), body);
+            (n >= shortest).then_some(i..i + prefix.len() + n)
+        })
     })
+}
+
+/// A byte of a key that may hold `-` and `_` besides letters and digits.
+fn is_key(b: u8) -> bool {
+    is_alnum(b) || b == b'-' || b == b'_'
 }
 
 /// `AIza` and 35 letters, digits, `-` or `_`.
 fn google_api_key(s: &str) -> Option<Range<usize>> {
-    let key = |b: u8| is_alnum(b) || b == b'-' || b == b'_';
-    starts(s, "AIza").find_map(|i| (run(s, i + 4, key) == 35).then_some(i..i + 39))
+    starts(s, "AIza").find_map(|i| (run(s, i + 4, is_key) == 35).then_some(i..i + 39))
 }
 
 /// Three base64url segments separated by dots, the first of which decodes to a JSON object with
