@@ -135,15 +135,18 @@ impl Analysis {
         Some(self.lines(file)?.offset(self.text(file), position))
     }
 
-    /// The syntax tree of every file of the user's that parses: the check's own where it kept
-    /// them, else parsed here.
+    /// The syntax tree of every file of the user's, of what parses around its syntax errors: the
+    /// check's own where it kept them, else parsed here.
     pub fn docs(&self) -> &BTreeMap<FileId, Arc<Document>> {
         self.docs.get_or_init(|| {
             self.uris
                 .keys()
                 .filter_map(|id| match self.parsed.get(id) {
                     Some(doc) => Some((*id, doc.clone())),
-                    None => Some((*id, Arc::new(syntax::parse(*id, self.text(*id)).ok()?))),
+                    None => Some((
+                        *id,
+                        Arc::new(syntax::parse_recovering(*id, self.text(*id)).document?),
+                    )),
                 })
                 .collect()
         })

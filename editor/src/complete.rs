@@ -292,7 +292,7 @@ fn index_with_line_blanked(
             .map(|c| if c.is_whitespace() { c } else { ' ' }),
     );
     blanked.push_str(text.get(end..).unwrap_or(""));
-    if let Ok(doc) = gantry::syntax::parse(file, &blanked) {
+    if let Some(doc) = gantry::syntax::parse_recovering(file, &blanked).document {
         if analysis.is_workspace_file(file) {
             index.add_workspace_file(&doc, &blanked);
         } else {

@@ -196,6 +196,39 @@ fn a_broken_reference_in_one_file_is_reported_in_the_other() {
 }
 
 #[test]
+fn a_file_being_typed_is_still_navigable_and_reports_each_syntax_error() {
+    let mut client = Client::start("mid-edit");
+    let broken = client
+        .text("payments.kdl")
+        .replacen("port 8080", "port 80x", 1)
+        .replacen("owner \"payments\"", "owner \"payments\" x=", 1);
+    client.open("payments.kdl", &broken);
+    let diagnostics = client.diagnostics("payments.kdl");
+    assert_eq!(
+        codes(&diagnostics),
+        ["syntax", "syntax"],
+        "{diagnostics:#?}"
+    );
+    // checkout.kdl still finds `payments/api` in what the broken file keeps.
+    let found = client.at(
+        "textDocument/definition",
+        "checkout.kdl",
+        "        depends-on \"payments/api\"",
+        30,
+        json!({}),
+    );
+    assert_eq!(found[0]["uri"], uri(&client.path("payments.kdl")).as_str());
+    let found = client.at(
+        "textDocument/hover",
+        "payments.kdl",
+        "service \"api\"",
+        2,
+        json!({}),
+    );
+    assert!(found["contents"].is_object(), "{found:#?}");
+}
+
+#[test]
 fn secondary_labels_are_related_information() {
     let mut client = Client::start("related");
     let text = client.text("checkout.kdl").replace(

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use gantry::diagnostics::Diagnostic;
 use gantry::source::FileId;
-use gantry::syntax::{Document, Node, parse_fast, parse_with_kdl_crate};
+use gantry::syntax::{Document, Node, parse_fast, parse_recovering, parse_with_kdl_crate};
 use gantry_tests::{read, repo_root};
 
 fn kdl_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -143,9 +144,43 @@ fn semicolons_to_newlines(text: &str) -> String {
     out
 }
 
+/// The parse that reads past errors reports first what the careful parse reports, on the text
+/// as written, and reports nothing on a valid text.
+fn recovery_agrees(name: &str, text: &str, careful: &Result<Document, Vec<Diagnostic>>) {
+    let recovered = parse_recovering(FileId(0), text);
+    for error in &recovered.errors {
+        let range = error.primary.span.range();
+        assert!(
+            text.get(range.clone()).is_some(),
+            "{name}: error span {range:?} is not in the text\n--- text ---\n{text}"
+        );
+    }
+    match careful {
+        Ok(_) => assert!(
+            recovered.errors.is_empty() && recovered.document.is_some(),
+            "{name}: valid, but recovery reports {:?}\n--- text ---\n{text}",
+            recovered.errors.first().map(|e| &e.message)
+        ),
+        Err(found) => {
+            let first = recovered
+                .errors
+                .first()
+                .map(|e| (&e.message, e.primary.span));
+            assert_eq!(
+                first,
+                found.first().map(|e| (&e.message, e.primary.span)),
+                "{name}: recovery's first error differs\n--- text ---\n{text}"
+            );
+        }
+    }
+}
+
 /// Compares the two parsers on one text; returns whether the fast parser fell back.
 fn compare(name: &str, text: &str) -> bool {
     let careful = parse_with_kdl_crate(FileId(0), text);
+    if !(careful.is_err() && crate_misreads_semicolons(text)) {
+        recovery_agrees(name, text, &careful);
+    }
     match (parse_fast(FileId(0), text), careful) {
         (Ok(fast), Ok(Document { nodes })) => {
             if let Err(e) = same_tree(&fast.nodes, &nodes, text) {

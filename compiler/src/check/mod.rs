@@ -2,7 +2,7 @@
 //! lower it, merge presets and environment overlays, and resolve references. Pure: files come in
 //! as text; [`check_path`] is the one entry that reads them, through a [`Vfs`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -532,6 +532,7 @@ pub fn check_workspace_cached(
         &mut diagnostics,
     );
 
+    quiet_files_with_syntax_errors(&mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics, &sources);
     Checked {
         sources,
@@ -677,6 +678,12 @@ fn gather(
 
 /// A file's syntax tree, validated against the schema of its kind of file, and what is wrong
 /// with it; nothing for a file over the size limit (already reported).
+///
+/// A spec file with syntax errors keeps the tree of what parses around them (see
+/// [`syntax::parse_recovering`]), so its features still count for the rest of the workspace and
+/// the editor can still navigate it; [`quiet_files_with_syntax_errors`] keeps what follows from
+/// the lines left out from being reported. gantry.kdl keeps no partial tree: a team or an
+/// environment left out of it would be reported as unknown in every spec.
 fn parse_source(
     sources: &SourceMap,
     (file, within_limits): (FileId, bool),
@@ -687,8 +694,10 @@ fn parse_source(
         return (None, diagnostics);
     }
     let text = &sources.get(file).text;
-    let doc = match syntax::parse(file, text) {
-        Ok(doc) => match limits::too_many_nodes(&doc) {
+    let recovered = syntax::parse_recovering(file, text);
+    let partial_allowed = !std::ptr::eq(root, &schema::WORKSPACE_FILE);
+    let doc = match recovered.document {
+        Some(doc) if recovered.errors.is_empty() => match limits::too_many_nodes(&doc) {
             Some(too_many) => {
                 diagnostics.push(too_many);
                 None
@@ -698,12 +707,30 @@ fn parse_source(
                 Some(doc)
             }
         },
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
+        Some(partial) if partial_allowed && limits::too_many_nodes(&partial).is_none() => {
+            Some(partial)
         }
+        _ => None,
     };
+    diagnostics.extend(recovered.errors);
     (doc, diagnostics)
+}
+
+/// Keeps only the syntax errors of a file that has some: the rest of what is said of it follows
+/// from the lines its partial tree leaves out (a node missing a property that was on a broken
+/// line, a placeholder standing for a broken line that opened a block).
+fn quiet_files_with_syntax_errors(diagnostics: &mut Vec<Diagnostic>) {
+    let broken: HashSet<FileId> = diagnostics
+        .iter()
+        .filter(|d| d.id == "syntax")
+        .map(|d| d.primary.span.file)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        matches!(d.id, "syntax" | "limit-exceeded") || !broken.contains(&d.primary.span.file)
+    });
 }
 
 fn collect_presets<'a>(

@@ -4,10 +4,12 @@
 mod chars;
 mod locate;
 mod parser;
+mod recover;
 mod tree;
 
 pub use locate::{SyntaxError, first_error};
 pub use parser::{GaveUp, MAX_DEPTH, parse as parse_fast};
+pub use recover::{MAX_SYNTAX_ERRORS, PLACEHOLDER, Recovered, parse_recovering};
 pub use tree::{Document, Entry, Node, RawValue};
 
 use kdl::{KdlDocument, KdlNode, KdlValue};
@@ -15,14 +17,15 @@ use kdl::{KdlDocument, KdlNode, KdlValue};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 
-/// Parses one file. On a syntax error there is no document, only diagnostics.
+/// Parses one file. On a syntax error there is no document, only diagnostics: one for each
+/// error [`parse_recovering`] reads past.
 ///
 /// The parser of [`parser`] reads well-formed documents in one pass. When it gives up, the
-/// document goes the careful way, [`parse_with_kdl_crate`].
+/// document goes the careful way, [`parse_with_kdl_crate`], which words the error.
 pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     match parser::parse(file, text) {
         Ok(document) => Ok(document),
-        Err(_) => parse_with_kdl_crate(file, text),
+        Err(_) => Err(parse_recovering(file, text).errors),
     }
 }
 
