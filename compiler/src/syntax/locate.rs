@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::chars::{is_identifier_char, is_newline, is_space};
+use super::chars::{is_disallowed, is_identifier_char, is_newline, is_space};
 
 /// The first syntax error of a document: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +31,41 @@ pub fn first_error(text: &str) -> Option<SyntaxError> {
     if text.starts_with('\u{FEFF}') {
         scanner.pos = '\u{FEFF}'.len_utf8();
     }
-    scanner.document().err()
+    let found = scanner.document().err();
+    let disallowed = text
+        .char_indices()
+        .skip(usize::from(text.starts_with('\u{FEFF}')))
+        .find(|&(_, c)| is_disallowed(c) || c == '\u{FEFF}');
+    match (found, disallowed) {
+        (Some(found), Some((at, _))) if found.range.start < at => Some(found),
+        (_, Some((at, c))) => Some(disallowed_char(at, c)),
+        (found, None) => found,
+    }
+}
+
+/// A code point KDL forbids anywhere in a document, named so that an invisible one can be found.
+fn disallowed_char(at: usize, c: char) -> SyntaxError {
+    let code = format!("U+{:04X}", u32::from(c));
+    let (what, help) = match c {
+        '\u{FEFF}' => (
+            "a byte order mark",
+            "remove it: a byte order mark is allowed only as the first character of a file",
+        ),
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => (
+            "a bidirectional control character",
+            "remove it: it makes the text display in another order than it is read, and KDL forbids it",
+        ),
+        _ => (
+            "a control character",
+            "remove it; in a string, write a tab, a newline or a code point as an escape (`\\t`, `\\n`, `\\u{…}`)",
+        ),
+    };
+    error(
+        at..at + c.len_utf8(),
+        format!("{what} ({code}) is not allowed in a KDL document"),
+        format!("invisible {code}"),
+    )
+    .help(help)
 }
 
 const MAX_DEPTH: usize = 256;
@@ -575,18 +609,34 @@ impl<'a> Scanner<'a> {
         if multi_line {
             self.pos += 3;
             let close3 = format!("\"\"{close}");
-            return match self.rest().find(close3.as_str()) {
-                Some(i) => {
-                    self.pos += i + close3.len();
-                    Ok(())
+            loop {
+                if self.rest().starts_with(close3.as_str()) {
+                    self.pos += close3.len();
+                    return Ok(());
                 }
-                None => Err(error(
-                    open..open + 3 + hashes,
-                    "this multi-line string is never closed",
-                    "opened here",
-                )
-                .help(format!("close it with `{close3}` on a line of its own"))),
-            };
+                match self.peek() {
+                    None => {
+                        return Err(error(
+                            open..open + 3 + hashes,
+                            "this multi-line string is never closed",
+                            "opened here",
+                        )
+                        .help(format!("close it with `{close3}` on a line of its own")));
+                    }
+                    Some('\\') if hashes == 0 => self.escape()?,
+                    Some(_) => {
+                        self.bump();
+                    }
+                }
+            }
+        }
+        if self.rest().starts_with("\"\"\"") {
+            return Err(error(
+                open..open + 3 + hashes,
+                "a `\"\"\"` string must start on a new line",
+                "text follows `\"\"\"` on its line",
+            )
+            .help("write a one-line string between single quotes (`\"…\"`), or start the text on the line after `\"\"\"` and close it with `\"\"\"` on a line of its own"));
         }
         self.bump();
         loop {
@@ -597,17 +647,7 @@ impl<'a> Scanner<'a> {
                 return Err(self.unclosed_string(open, hashes));
             }
             if hashes == 0 && c == '\\' {
-                self.bump();
-                if let Some(next) = self.peek() {
-                    if is_space(next) || is_newline(next) {
-                        // A whitespace escape: the backslash swallows the following whitespace.
-                        while self.peek().is_some_and(|c| is_space(c) || is_newline(c)) {
-                            self.bump();
-                        }
-                    } else {
-                        self.bump();
-                    }
-                }
+                self.escape()?;
                 continue;
             }
             if self.rest().starts_with(close.as_str()) {
@@ -615,6 +655,54 @@ impl<'a> Scanner<'a> {
                 return Ok(());
             }
             self.bump();
+        }
+    }
+
+    /// An escape in a quoted string, from its backslash.
+    fn escape(&mut self) -> Scan<()> {
+        let start = self.pos;
+        self.bump();
+        let Some(next) = self.peek() else {
+            return Ok(());
+        };
+        if is_space(next) || is_newline(next) {
+            // A whitespace escape: the backslash swallows the following whitespace.
+            while self.peek().is_some_and(|c| is_space(c) || is_newline(c)) {
+                self.bump();
+            }
+            return Ok(());
+        }
+        self.bump();
+        match next {
+            'n' | 'r' | 't' | '\\' | '"' | 'b' | 'f' | 's' => Ok(()),
+            'u' => {
+                let digits = self.rest().strip_prefix('{').and_then(|rest| {
+                    let end = rest.find('}')?;
+                    Some(&rest[..end])
+                });
+                let valid = digits.is_some_and(|d| {
+                    (1..=6).contains(&d.len())
+                        && u32::from_str_radix(d, 16).ok().and_then(char::from_u32).is_some()
+                });
+                match digits {
+                    Some(d) if valid => {
+                        self.pos += d.len() + 2;
+                        Ok(())
+                    }
+                    _ => Err(error(
+                        start..self.pos,
+                        "`\\u` must be followed by a code point in braces",
+                        "not a unicode escape",
+                    )
+                    .help("write one to six hex digits of a Unicode scalar value in braces, e.g. `\\u{e9}` for é")),
+                }
+            }
+            other => Err(error(
+                start..self.pos,
+                format!("`\\{}` is not an escape KDL knows", other.escape_debug()),
+                "unknown escape",
+            )
+            .help("the escapes are `\\n`, `\\r`, `\\t`, `\\\\`, `\\\"`, `\\b`, `\\f`, `\\s` and `\\u{…}`: write `\\\\` for a backslash, or use a raw string, `#\"…\"#`, in which a backslash is itself")),
         }
     }
 
@@ -644,10 +732,32 @@ impl<'a> Scanner<'a> {
             format!("`{word}` is neither a number nor a string"),
             "not a number",
         )
-        .help(format!(
-            "quote it: `\"{word}\"` (values with units, like durations and sizes, are strings)"
-        )))
+        .help(number_help(word)))
     }
+}
+
+/// How to write a word that reads as a number but is not one: with a decimal point for a
+/// decimal comma, with `_` for a thousands separator, else quoted.
+fn number_help(word: &str) -> String {
+    let digits = word.trim_start_matches(['+', '-']);
+    let groups: Vec<&str> = digits.split(',').collect();
+    let all_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if groups.len() > 1 && groups.iter().all(|g| all_digits(g)) {
+        let sign = &word[..word.len() - digits.len()];
+        if groups.len() == 2 && groups[1].len() != 3 {
+            return format!(
+                "numbers take a decimal point: write `{sign}{}.{}`",
+                groups[0], groups[1]
+            );
+        }
+        if groups[1..].iter().all(|g| g.len() == 3) {
+            return format!(
+                "numbers group digits with `_`, not `,`: write `{sign}{}` (a decimal point is `.`)",
+                groups.join("_")
+            );
+        }
+    }
+    format!("quote it: `\"{word}\"` (values with units, like durations and sizes, are strings)")
 }
 
 fn bare_keyword(word: &str) -> Option<&'static str> {
@@ -713,6 +823,60 @@ mod tests {
         ] {
             assert_eq!(first_error(ok), None, "{ok}");
         }
+    }
+
+    #[test]
+    fn escapes_invisible_characters_and_one_line_triple_quotes_are_named() {
+        assert_eq!(
+            at("a \"x \\q y\""),
+            Some(("\\q".into(), "`\\q` is not an escape KDL knows".into()))
+        );
+        assert_eq!(
+            at("a \"\\u{110000}\""),
+            Some((
+                "\\u".into(),
+                "`\\u` must be followed by a code point in braces".into()
+            ))
+        );
+        assert_eq!(at("a \"\\u{e9} \\n \\\\ \\s\""), None);
+        assert_eq!(
+            at("a \"x\u{202E}y\""),
+            Some((
+                "\u{202E}".into(),
+                "a bidirectional control character (U+202E) is not allowed in a KDL document"
+                    .into()
+            ))
+        );
+        assert_eq!(
+            at("a 1x\nb \"\u{0}\""),
+            Some(("1x".into(), "`1x` is neither a number nor a string".into()))
+        );
+        assert_eq!(
+            at("a \"\"\"one line\"\"\""),
+            Some((
+                "\"\"\"".into(),
+                "a `\"\"\"` string must start on a new line".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_decimal_comma_or_grouped_digits_get_the_number_they_meant() {
+        assert_eq!(
+            number_help("99,9"),
+            "numbers take a decimal point: write `99.9`"
+        );
+        assert_eq!(
+            number_help("-0,25"),
+            "numbers take a decimal point: write `-0.25`"
+        );
+        assert_eq!(
+            number_help("10,000"),
+            "numbers group digits with `_`, not `,`: write `10_000` (a decimal point is `.`)"
+        );
+        assert!(number_help("5m").starts_with("quote it"));
+        assert!(number_help("1,2,3").starts_with("quote it"));
+        assert!(number_help(",5").starts_with("quote it"));
     }
 
     #[test]
