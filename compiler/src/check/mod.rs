@@ -484,6 +484,7 @@ pub fn check_workspace_cached(
         let mut found = Vec::new();
         let mut resolver = Resolver {
             workspace: workspace.as_ref(),
+            environment: &view.name,
             features: &view.features,
             index: &view.index,
             presets: &presets,
