@@ -409,6 +409,7 @@ fn session_length_follows_the_ttl_within_aws_bounds() {
 }
 
 const WORKSPACE: &str = r#"workspace "acme" {
+    targets "terraform"
     environment "prod"
     cloud "aws" region="us-east-2"
     team "shop" { approvers "ops@acme.example"; }

@@ -25,7 +25,7 @@ fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-const WORKSPACE: &str = "workspace \"w\" {\n    team \"payments\"\n}\n";
+const WORKSPACE: &str = "workspace \"w\" {\n    team \"payments\" { oncall pager=\"pager\"; }\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"\n}\n";
 
 #[test]
 fn a_clean_example_exits_zero() {
@@ -353,10 +353,16 @@ fn a_file_that_is_not_utf8_is_a_diagnostic_and_the_others_are_still_checked() {
 
 /// Fixtures of what a target would refuse, which the check finds before any target runs.
 const REFUSED_BY_TARGETS: &[&str] = &[
+    // terraform
     "invalid-value/aws-names-refused.kdl",
     "invalid-value/datastore-engine-version-and-window.kdl",
     "invalid-value/datastore-size-not-an-instance-class.kdl",
     "missing-required/datastore-without-size-or-storage.kdl",
+    // alertmanager
+    "invalid-value/chat-names-several-slack-receivers.kdl",
+    "invalid-value/receiver-settings-refused.kdl",
+    "missing-required/receiver-without-required-setting.kdl",
+    "missing-required/team-without-oncall.kdl",
 ];
 
 /// `gantry check` fails on each at the lines its `// expect:` comments name, and `gantry build`

@@ -511,6 +511,13 @@ pub fn check_workspace_cached(
         diagnostics.extend(found);
     }
 
+    if let Some(ws) = &workspace {
+        let features = environments.iter().flat_map(|e| e.features.iter());
+        crate::coherence::receivers::check_workspace(ws, features.map(|f| &**f), &mut |d| {
+            diagnostics.push(d)
+        });
+    }
+
     let kept_lints = derived.map(|kept| &mut kept.lints);
     diagnostics.extend(crate::lint::run(
         &lints,

@@ -6,6 +6,7 @@
 
 pub mod aws_names;
 pub mod datastores;
+pub mod receivers;
 pub mod sizes;
 
 use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step, Workspace};
