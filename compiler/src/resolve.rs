@@ -35,6 +35,8 @@ impl PresetIndex {
 
 pub struct Resolver<'a> {
     pub workspace: Option<&'a Workspace>,
+    /// The environment whose features these are.
+    pub environment: &'a str,
     pub features: &'a [Arc<Feature>],
     pub index: &'a FeatureIndex,
     pub presets: &'a PresetIndex,
@@ -441,7 +443,9 @@ impl<'a> Resolver<'a> {
                 self.team(&approval.team);
             }
         }
-        crate::coherence::check_feature(f, &mut |d| self.diagnostics.push(d));
+        crate::coherence::check_feature(self.workspace, self.environment, f, &mut |d| {
+            self.diagnostics.push(d)
+        });
     }
 
     fn feature_arc(&self, name: &str) -> Option<&'a Arc<Feature>> {

@@ -347,7 +347,7 @@ fn spec_text_comes_out_as_literal_strings() {
         "feature \"no\" {{\n    owner \"off\"\n    flag \"y\" default=#false\n{agents_text}}}\n"
     );
     let checked = workspace(
-        "workspace \"w\" {\n    environment \"null\"\n    team \"off\"\n}\n",
+        "workspace \"w\" {\n    targets \"agents\"\n    environment \"null\"\n    team \"off\"\n}\n",
         &[("no.kdl", &spec)],
     );
     let artifacts = emit_agents(&checked, "null");
@@ -391,7 +391,7 @@ fn spec_text_comes_out_as_literal_strings() {
 #[test]
 fn a_workspace_without_agents_gets_an_empty_manifest() {
     let checked = workspace(
-        "workspace \"w\" {\n    environment \"prod\"\n    team \"t\"\n}\n",
+        "workspace \"w\" {\n    targets \"agents\"\n    environment \"prod\"\n    team \"t\"\n}\n",
         &[("f.kdl", "feature \"f\" {\n    owner \"t\"\n}\n")],
     );
     let artifacts = emit_agents(&checked, "prod");

@@ -379,6 +379,7 @@ fn the_deciding_policies_name_the_spec_rules() {
 fn two_team_workspace() -> Checked {
     let gantry_kdl = r#"
 workspace "shop" {
+    targets "policy"
     environment "prod"
     team "payments" { approvers "alice@acme.example" "bob@acme.example"; }
     team "platform"
@@ -703,7 +704,7 @@ fn approver_names_are_data_not_code() {
     // code.
     let hostile = "x\"}]};allow:=true#\\\"@evil.example";
     let gantry_kdl = format!(
-        "workspace \"shop\" {{\n    environment \"prod\"\n    team \"payments\" {{ approvers {}; }}\n}}\n",
+        "workspace \"shop\" {{\n    targets \"policy\"\n    environment \"prod\"\n    team \"payments\" {{ approvers {}; }}\n}}\n",
         kdl_string(hostile)
     );
     let spec = r#"

@@ -409,6 +409,7 @@ fn session_length_follows_the_ttl_within_aws_bounds() {
 }
 
 const WORKSPACE: &str = r#"workspace "acme" {
+    targets "terraform"
     environment "prod"
     cloud "aws" region="us-east-2"
     team "shop" { approvers "ops@acme.example"; }
@@ -548,14 +549,41 @@ fn emitted_strings_survive_the_trip_through_hcl() {
     }
 }
 
-fn diagnostics(spec: &Spec) -> Vec<Diagnostic> {
+/// Which stage stopped a build.
+#[derive(Debug, PartialEq)]
+enum Found {
+    /// `gantry check`, before any target runs.
+    ByCheck,
+    /// The terraform target.
+    ByTarget,
+}
+
+/// The errors that stop a build of the spec, and which stage found them.
+fn diagnostics(spec: &Spec) -> (Found, Vec<Diagnostic>) {
     let checked = workspace(WORKSPACE, &[("shop.kdl", &feature(spec))]);
-    emit_terraform(&checked, "prod").expect_err("a diagnostic")
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        return (Found::ByCheck, errors);
+    }
+    let found = emit_terraform(&checked, "prod").expect_err("a diagnostic");
+    (Found::ByTarget, found)
+}
+
+/// The errors of a spec that the check must find.
+fn found_by_check(spec: &Spec) -> Vec<Diagnostic> {
+    let (stage, found) = diagnostics(spec);
+    assert_eq!(stage, Found::ByCheck, "{found:#?}");
+    found
 }
 
 #[test]
 fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
-    let unknown = diagnostics(&Spec {
+    let unknown = found_by_check(&Spec {
         size: "db.t4g.medum",
         ..Spec::default()
     });
@@ -565,7 +593,7 @@ fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
         Some("did you mean `db.t4g.medium`?")
     );
 
-    let window = diagnostics(&Spec {
+    let window = found_by_check(&Spec {
         window: "3am",
         ..Spec::default()
     });
@@ -574,14 +602,14 @@ fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
         "{window:#?}"
     );
 
-    let path = diagnostics(&Spec {
+    let path = found_by_check(&Spec {
         secret_path: "shop/${x}",
         ..Spec::default()
     });
     assert!(path[0].message.contains("Secrets Manager"), "{path:#?}");
 
     let long = "c".repeat(40);
-    let cache = diagnostics(&Spec {
+    let cache = found_by_check(&Spec {
         cache: &long,
         ..Spec::default()
     });
@@ -591,7 +619,7 @@ fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
     );
 
     // All of them at once, each at its own line.
-    let all = diagnostics(&Spec {
+    let all = found_by_check(&Spec {
         size: "db.t4g.medum",
         window: "3am",
         secret_path: "a b",
@@ -601,10 +629,11 @@ fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
     let spans: std::collections::BTreeSet<_> = all.iter().map(|d| d.primary.span).collect();
     assert_eq!(spans.len(), 3);
 
-    let purpose = diagnostics(&Spec {
+    let (stage, purpose) = diagnostics(&Spec {
         purpose: "robot 🤖",
         ..Spec::default()
     });
+    assert_eq!(stage, Found::ByTarget);
     assert!(
         purpose[0].message.contains("IAM cannot hold"),
         "{purpose:#?}"

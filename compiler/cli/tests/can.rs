@@ -118,6 +118,7 @@ fn migration_workspace() -> PathBuf {
     std::fs::write(
         dir.join("gantry.kdl"),
         r#"workspace "shop" {
+    targets "policy"
     environment "prod"
     team "payments"
     team "platform"
@@ -243,7 +244,7 @@ fn a_name_that_several_features_use_must_be_qualified() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     std::fs::write(
         dir.join("gantry.kdl"),
-        "workspace \"shop\" {\n    environment \"prod\"\n    team \"payments\"\n}\n",
+        "workspace \"shop\" {\n    targets \"policy\"\n    environment \"prod\"\n    team \"payments\"\n}\n",
     )
     .expect("write");
     for feature in ["alpha", "beta"] {

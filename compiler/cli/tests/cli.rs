@@ -25,7 +25,7 @@ fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-const WORKSPACE: &str = "workspace \"w\" {\n    team \"payments\"\n}\n";
+const WORKSPACE: &str = "workspace \"w\" {\n    team \"payments\" { oncall pager=\"pager\"; }\n    receiver \"pager\" kind=\"pagerduty\" routing-key-file=\"/etc/alertmanager/pager\"\n}\n";
 
 #[test]
 fn a_clean_example_exits_zero() {
@@ -349,4 +349,71 @@ fn a_file_that_is_not_utf8_is_a_diagnostic_and_the_others_are_still_checked() {
         at("shop.kdl", "unresolved-reference").is_some(),
         "{found:#}"
     );
+}
+
+/// Fixtures of what a target would refuse, which the check finds before any target runs.
+const REFUSED_BY_TARGETS: &[&str] = &[
+    // terraform
+    "invalid-value/aws-names-refused.kdl",
+    "invalid-value/datastore-engine-version-and-window.kdl",
+    "invalid-value/datastore-size-not-an-instance-class.kdl",
+    "missing-required/datastore-without-size-or-storage.kdl",
+    // alertmanager
+    "invalid-value/chat-names-several-slack-receivers.kdl",
+    "invalid-value/receiver-settings-refused.kdl",
+    "missing-required/receiver-without-required-setting.kdl",
+    "missing-required/team-without-oncall.kdl",
+];
+
+/// `gantry check` fails on each at the lines its `// expect:` comments name, and `gantry build`
+/// stops at the check and writes nothing.
+#[test]
+// The test looks at the folder the binary would have written, as a user would.
+#[allow(clippy::disallowed_methods)]
+fn check_fails_on_what_a_target_would_refuse_and_build_stops_there() {
+    let fixtures = repo().join("tests/fixtures/language");
+    for case in REFUSED_BY_TARGETS {
+        let fixture =
+            gantry_tests::Fixture::load(&fixtures.join(case)).expect("a fixture's main file");
+        let mut files = vec![(
+            fixture.workspace.name.as_str(),
+            fixture.workspace.text.as_ref(),
+        )];
+        files.extend(
+            fixture
+                .specs
+                .iter()
+                .map(|s| (s.name.as_str(), s.text.as_ref())),
+        );
+        let dir = workspace(&format!("cli-refused-{}", case.replace('/', "-")), &files);
+
+        let out = gantry(&["check", "--format", "json"], &dir);
+        assert_eq!(out.status.code(), Some(1), "{case}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let found: std::collections::BTreeSet<(String, String, usize, usize)> = json
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| {
+                let number = |v: &serde_json::Value| v.as_u64().expect("a number") as usize;
+                (
+                    d["file"].as_str().expect("file").to_string(),
+                    d["id"].as_str().expect("id").to_string(),
+                    number(&d["line"]),
+                    number(&d["column"]),
+                )
+            })
+            .collect();
+        assert_eq!(found, fixture.expected(), "{case}");
+
+        let build = gantry(&["build"], &dir);
+        assert_eq!(build.status.code(), Some(1), "{case}");
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        assert!(
+            stderr.contains("`gantry check` shows every diagnostic"),
+            "{case}: the build did not stop at the check: {stderr}"
+        );
+        assert!(!dir.join("generated").exists(), "{case}: wrote output");
+    }
 }

@@ -484,6 +484,7 @@ pub fn check_workspace_cached(
         let mut found = Vec::new();
         let mut resolver = Resolver {
             workspace: workspace.as_ref(),
+            environment: &view.name,
             features: &view.features,
             index: &view.index,
             presets: &presets,
@@ -508,6 +509,13 @@ pub fn check_workspace_cached(
     {
         environments.push(view);
         diagnostics.extend(found);
+    }
+
+    if let Some(ws) = &workspace {
+        let features = environments.iter().flat_map(|e| e.features.iter());
+        crate::coherence::receivers::check_workspace(ws, features.map(|f| &**f), &mut |d| {
+            diagnostics.push(d)
+        });
     }
 
     let kept_lints = derived.map(|kept| &mut kept.lints);

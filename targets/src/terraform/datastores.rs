@@ -4,73 +4,37 @@
 //! the master password in Secrets Manager, and agents connect with IAM authentication.
 
 use gantry::ast::{Backup, Datastore};
+use gantry::coherence::aws_names;
+use gantry::coherence::datastores::{self as checked, Kind};
+use gantry::coherence::sizes::Service;
 use gantry::diagnostics::Diagnostic;
-use gantry::source::Spanned;
 use hcl::expr::Expression;
 
 use super::hcl::{BlockBuilder, literal, literals, reference};
 use super::module::{Context, Module, Variable};
 use super::names;
-use super::sizes::{self, Service};
 
 /// Backups kept when the spec has no `backup retention-days=`.
 pub const DEFAULT_RETENTION_DAYS: u32 = 7;
 
-/// The kinds of datastore and what each becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Postgres,
-    Mysql,
-    Redis,
-    S3,
-}
-
-impl Kind {
-    pub fn of(datastore: &Datastore) -> Option<Kind> {
-        match datastore.kind.as_ref()?.value.as_str() {
-            "postgres" => Some(Kind::Postgres),
-            "mysql" => Some(Kind::Mysql),
-            "redis" => Some(Kind::Redis),
-            "s3" => Some(Kind::S3),
-            _ => None,
-        }
-    }
-
-    /// The Terraform resource type, and its data source for other features' references.
-    pub fn resource_type(self) -> &'static str {
-        match self {
-            Kind::Postgres | Kind::Mysql => "aws_db_instance",
-            Kind::Redis => "aws_elasticache_replication_group",
-            Kind::S3 => "aws_s3_bucket",
-        }
+/// The Terraform resource type of a kind of datastore, and of its data source for other
+/// features' references.
+pub fn resource_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Postgres | Kind::Mysql => "aws_db_instance",
+        Kind::Redis => "aws_elasticache_replication_group",
+        Kind::S3 => "aws_s3_bucket",
     }
 }
 
-/// The AWS name of a datastore (RDS identifier, replication group id, bucket), checked.
+/// The AWS name of a datastore of `feature` (RDS identifier, replication group id, bucket).
 pub fn aws_name(cx: &Context, feature: &str, datastore: &Datastore) -> Result<String, Diagnostic> {
-    let env = cx.environment();
-    let name = &datastore.name;
-    match Kind::of(datastore) {
-        Some(Kind::S3) => names::bucket(
-            format!(
-                "{}-{feature}-{}-{env}",
-                cx.model.workspace.name.value, name.value
-            ),
-            name.span,
-        ),
-        Some(Kind::Redis) => names::aws_identifier(
-            "ElastiCache replication group id",
-            format!("{feature}-{}-{env}", name.value),
-            40,
-            name.span,
-        ),
-        _ => names::aws_identifier(
-            "RDS identifier",
-            format!("{feature}-{}-{env}", name.value),
-            63,
-            name.span,
-        ),
-    }
+    aws_names::datastore(
+        &cx.model.workspace.name.value,
+        cx.environment(),
+        feature,
+        datastore,
+    )
 }
 
 pub fn emit(cx: &Context, module: &mut Module, datastore: &Datastore) {
@@ -136,84 +100,10 @@ impl Engine {
     }
 }
 
-/// A version as AWS writes them: numbers separated by dots.
-fn version(version: &Spanned<String>) -> Result<String, Diagnostic> {
-    let text = &version.value;
-    let valid = !text.is_empty()
-        && text.split('.').count() <= 3
-        && text
-            .split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-    if valid {
-        Ok(text.clone())
-    } else {
-        Err(Diagnostic::error(
-            "invalid-value",
-            version.span,
-            format!("`{text}` is not an engine version"),
-        )
-        .with_label("this version")
-        .with_help("write the engine's version as numbers and dots, e.g. `16`, `16.4` or `8.0`"))
-    }
-}
-
-/// `hh24:mi-hh24:mi`, the form RDS and ElastiCache take a daily window in.
-fn window(window: &Spanned<String>) -> Result<String, Diagnostic> {
-    let time = |t: &str| {
-        let (h, m) = t.split_once(':')?;
-        let valid = h.len() == 2
-            && m.len() == 2
-            && h.parse::<u32>().ok()? < 24
-            && m.parse::<u32>().ok()? < 60;
-        valid.then_some(())
-    };
-    let valid = window
-        .value
-        .split_once('-')
-        .and_then(|(a, b)| time(a).and(time(b)));
-    match valid {
-        Some(()) => Ok(window.value.clone()),
-        None => Err(Diagnostic::error(
-            "invalid-value",
-            window.span,
-            format!("`{}` is not a daily window", window.value),
-        )
-        .with_label("this window")
-        .with_help("write it in UTC as HH:MM-HH:MM, e.g. `03:00-04:00`")),
-    }
-}
-
 fn retention(backup: Option<&Backup>) -> u32 {
     backup
         .and_then(|b| b.retention_days.as_ref())
         .map_or(DEFAULT_RETENTION_DAYS, |d| d.value)
-}
-
-fn backup_window(backup: Option<&Backup>) -> Result<Option<String>, Diagnostic> {
-    backup
-        .and_then(|b| b.window.as_ref())
-        .map(window)
-        .transpose()
-}
-
-/// The instance class, which a database cannot do without.
-fn required_class(datastore: &Datastore, service: Service) -> Result<String, Diagnostic> {
-    match &datastore.size {
-        Some(size) => sizes::instance_class(size, service),
-        None => Err(Diagnostic::error(
-            "missing-required",
-            datastore.name.span,
-            format!(
-                "datastore `{}` has no `size`: the terraform target needs its instance class",
-                datastore.name.value
-            ),
-        )
-        .with_label("this datastore")
-        .with_help(match service {
-            Service::Rds => "add `size=\"db.t4g.medium\"` (an RDS instance class)",
-            Service::ElastiCache => "add `size=\"cache.t4g.medium\"` (an ElastiCache node type)",
-        })),
-    }
 }
 
 /// Collects the errors of several independent checks.
@@ -246,28 +136,14 @@ fn sql(
     } else {
         &POSTGRES
     };
-    let class = required_class(datastore, Service::Rds);
-    let storage = datastore
-        .storage_gb
-        .as_ref()
-        .map(|s| s.value)
-        .ok_or_else(|| {
-            Diagnostic::error(
-                "missing-required",
-                datastore.name.span,
-                format!(
-                    "datastore `{}` has no `storage-gb`: RDS needs its allocated storage",
-                    datastore.name.value
-                ),
-            )
-            .with_label("this datastore")
-            .with_help("add `storage-gb=20` (or the size the data needs)")
-        });
-    let version = datastore
-        .version
-        .as_ref()
-        .map_or(Ok(engine.default_version.to_string()), version);
-    let window = backup_window(datastore.backup.as_ref());
+    // The check has reported each of these: a build stops before it reaches the target.
+    let class = checked::instance_class(datastore, Service::Rds);
+    let storage = checked::storage_gb(datastore);
+    let version = datastore.version.as_ref().map_or(
+        Ok(engine.default_version.to_string()),
+        checked::engine_version,
+    );
+    let window = checked::backup_window(datastore.backup.as_ref());
     let (class, storage, version, window) = match (class, storage, version, window) {
         (Ok(c), Ok(s), Ok(v), Ok(w)) => (c, s, v, w),
         (c, s, v, w) => {
@@ -442,9 +318,13 @@ fn redis(
     identifier: &str,
     label: &str,
 ) -> Result<(), Vec<Diagnostic>> {
-    let class = required_class(datastore, Service::ElastiCache);
-    let version = datastore.version.as_ref().map(version).transpose();
-    let window = backup_window(datastore.backup.as_ref());
+    let class = checked::instance_class(datastore, Service::ElastiCache);
+    let version = datastore
+        .version
+        .as_ref()
+        .map(checked::engine_version)
+        .transpose();
+    let window = checked::backup_window(datastore.backup.as_ref());
     let (class, version, window) = match (class, version, window) {
         (Ok(c), Ok(v), Ok(w)) => (c, v, w),
         (c, v, w) => {

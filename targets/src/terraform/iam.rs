@@ -24,11 +24,13 @@ use gantry::values::{ResourceKind, Target};
 use hcl::Block;
 use hcl::expr::Expression;
 
-use super::datastores::{self, Kind};
+use gantry::coherence::aws_names;
+use gantry::coherence::datastores::Kind;
+
+use super::datastores;
 use super::hcl::{BlockBuilder, call, literal, literals, object, reference};
 use super::module::{Context, Current, Module, Variable};
 use super::names;
-use super::secrets;
 
 /// AWS's bounds on a role's maximum session: one to twelve hours.
 pub const MIN_SESSION_SECONDS: u64 = 3_600;
@@ -341,7 +343,7 @@ fn resolve(cx: &Context, module: &mut Module, kind: ResourceKind, target: &Targe
             };
             let label = names::label(&[feature_name, &datastore.name.value]);
             let address = if local {
-                format!("{}.{label}", ds_kind.resource_type())
+                format!("{}.{label}", datastores::resource_type(ds_kind))
             } else {
                 // Another feature's datastore: found by the name its own module gives it. A
                 // name AWS would refuse is reported where that feature is emitted.
@@ -353,7 +355,13 @@ fn resolve(cx: &Context, module: &mut Module, kind: ResourceKind, target: &Targe
                     Kind::Redis => "replication_group_id",
                     Kind::S3 => "bucket",
                 };
-                lookup(module, ds_kind.resource_type(), &label, key, &aws_name)
+                lookup(
+                    module,
+                    datastores::resource_type(ds_kind),
+                    &label,
+                    key,
+                    &aws_name,
+                )
             };
             out.push(Cloud {
                 kind: cloud_kind,
@@ -366,13 +374,13 @@ fn resolve(cx: &Context, module: &mut Module, kind: ResourceKind, target: &Targe
         for secret in feature
             .secrets
             .iter()
-            .filter(|s| wanted(&s.name.value) && secrets::is_aws(s))
+            .filter(|s| wanted(&s.name.value) && aws_names::is_aws_secret(s))
         {
             let label = names::label(&[feature_name, &secret.name.value]);
             let address = if local {
                 format!("aws_secretsmanager_secret.{label}")
             } else {
-                let Ok(aws_name) = secrets::aws_name(cx.environment(), feature_name, secret) else {
+                let Ok(aws_name) = aws_names::secret(cx.environment(), feature_name, secret) else {
                     continue;
                 };
                 lookup(

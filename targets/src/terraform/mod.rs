@@ -15,7 +15,6 @@ mod iam;
 mod module;
 mod names;
 mod secrets;
-mod sizes;
 
 use ::hcl::Block;
 use gantry::artifact::{Artifact, Content, Sink};

@@ -3,7 +3,7 @@
 //! value in, and Terraform state never holds it. Secrets from Vault are Vault's business.
 
 use gantry::ast::Secret;
-use gantry::diagnostics::Diagnostic;
+use gantry::coherence::aws_names;
 
 use super::hcl::{BlockBuilder, literal, reference};
 use super::module::{Context, Module};
@@ -12,29 +12,11 @@ use super::names;
 /// Days a deleted secret can still be restored: the most Secrets Manager allows.
 const RECOVERY_WINDOW_DAYS: u64 = 30;
 
-pub fn is_aws(secret: &Secret) -> bool {
-    secret
-        .from
-        .as_ref()
-        .is_some_and(|f| f.value == "aws-secretsmanager")
-}
-
-/// The secret's name in Secrets Manager: its `path`, or `ENV/FEATURE/NAME`.
-pub fn aws_name(environment: &str, feature: &str, secret: &Secret) -> Result<String, Diagnostic> {
-    match &secret.path {
-        Some(path) => names::secret(&path.value, path.span),
-        None => names::secret(
-            &format!("{environment}/{feature}/{}", secret.name.value),
-            secret.name.span,
-        ),
-    }
-}
-
 pub fn emit(cx: &Context, module: &mut Module, secret: &Secret) {
-    if !is_aws(secret) {
+    if !aws_names::is_aws_secret(secret) {
         return;
     }
-    let name = match aws_name(cx.environment(), cx.feature_name(), secret) {
+    let name = match aws_names::secret(cx.environment(), cx.feature_name(), secret) {
         Ok(name) => name,
         Err(d) => {
             module.diagnostics.push(d);

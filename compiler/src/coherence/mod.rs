@@ -1,14 +1,30 @@
 //! Values that are each valid on their own but contradict each other, or that the tools the
-//! targets feed would refuse: checked on every feature as each environment sees it, so that
-//! `gantry check` (and the editor) finds them, not only `gantry build`.
+//! targets feed would refuse: checked on every feature as each environment sees it, and on the
+//! workspace's receivers, so that `gantry check` (and the editor) finds them, not only
+//! `gantry build`. Where a target needs the value it writes, it reads it through the function
+//! here that checks it.
 
-use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step};
+pub mod aws_names;
+pub mod datastores;
+pub mod receivers;
+pub mod sizes;
+
+use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step, Workspace};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::values::Duration;
 
-/// Reports every contradiction in one feature.
-pub fn check_feature(feature: &Feature, report: &mut impl FnMut(Diagnostic)) {
+/// Reports every contradiction in one feature as environment `environment` of the workspace
+/// sees it. What only a target the workspace does not build would refuse is not reported.
+pub fn check_feature(
+    workspace: Option<&Workspace>,
+    environment: &str,
+    feature: &Feature,
+    report: &mut impl FnMut(Diagnostic),
+) {
+    if let Some(workspace) = workspace.filter(|w| w.builds("terraform")) {
+        datastores::check_feature(workspace, environment, feature, report);
+    }
     for service in &feature.services {
         replicas(service, report);
         probes(service, report);

@@ -1,19 +1,25 @@
-//! The workspace's `receiver` nodes as Alertmanager receivers. Secrets reach the Alertmanager
-//! only as files it reads itself (`routing_key_file`, `api_url_file`, `api_key_file`,
-//! `url_file`): a setting that holds a credential inline, or a file setting that holds the
-//! credential instead of a path, is a diagnostic at the value.
+//! The workspace's alert receivers as the alertmanager target writes them, and the route each
+//! team's alerts take to them. What the Alertmanager would refuse, or what would leave alerts
+//! with no one to reach, is found here by the check; the target builds its configuration from
+//! what these functions read.
+//!
+//! Secrets reach the Alertmanager only as files it reads itself (`routing_key_file`,
+//! `api_url_file`, `api_key_file`, `url_file`): a setting that holds a credential inline, or a
+//! file setting that holds the credential instead of a path, is a diagnostic at the value.
 
-use gantry::ast::{Name, Receiver};
-use gantry::diagnostics::Diagnostic;
-use gantry::source::Spanned;
-use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ast::{Feature, Name, Receiver, Team, Workspace};
+use crate::diagnostics::Diagnostic;
+use crate::source::Spanned;
 
 /// A setting of a receiver: its name in gantry.kdl, its field in the Alertmanager config, and
 /// whether it names a file holding a secret.
-struct Setting {
-    name: &'static str,
-    field: &'static str,
-    file: bool,
+#[derive(Debug)]
+pub struct Setting {
+    pub name: &'static str,
+    pub field: &'static str,
+    pub file: bool,
 }
 
 const fn file(name: &'static str, field: &'static str) -> Setting {
@@ -34,10 +40,11 @@ const fn plain(name: &'static str, field: &'static str) -> Setting {
 
 /// What each kind of receiver accepts, its config list in the Alertmanager config, and the
 /// settings it cannot work without (one of each inner list).
-struct Kind {
-    name: &'static str,
-    configs: &'static str,
-    settings: &'static [Setting],
+#[derive(Debug)]
+pub struct Kind {
+    pub name: &'static str,
+    pub configs: &'static str,
+    pub settings: &'static [Setting],
     required: &'static [&'static [&'static str]],
 }
 
@@ -81,36 +88,61 @@ const KINDS: &[Kind] = &[
     },
 ];
 
-/// The Alertmanager receiver for a workspace receiver, or every problem with it.
-pub fn receiver(receiver: &Receiver) -> Result<Value, Vec<Diagnostic>> {
-    let name = &receiver.name.value;
-    // The schema requires `kind` and restricts it to the kinds above.
-    let Some(kind_name) = &receiver.kind else {
-        return Err(vec![
-            Diagnostic::error(
-                "missing-required",
-                receiver.name.span,
-                format!("receiver `{name}` has no `kind`"),
-            )
-            .with_label("the Alertmanager cannot tell what to notify")
-            .with_help(format!(
-                "say what it talks to: `kind=` one of {}",
-                kind_names()
-            )),
-        ]);
-    };
-    let Some(kind) = KINDS.iter().find(|k| k.name == kind_name.value) else {
-        return Err(vec![
-            Diagnostic::error(
-                "invalid-value",
-                kind_name.span,
-                format!("receiver kind `{}` is not supported", kind_name.value),
-            )
-            .with_help(format!("use one of {}", kind_names())),
-        ]);
+/// A receiver the Alertmanager accepts: its kind, and its settings by their Alertmanager field.
+#[derive(Debug)]
+pub struct Config<'r> {
+    pub kind: &'static Kind,
+    pub fields: Vec<(&'static str, &'r str)>,
+}
+
+/// Reports what the Alertmanager would refuse about the workspace's receivers, and every team
+/// that owns something that alerts, in any environment, with no receiver for it. Nothing is
+/// reported for a workspace that does not build the alertmanager target.
+pub fn check_workspace<'f>(
+    workspace: &Workspace,
+    features: impl IntoIterator<Item = &'f Feature>,
+    report: &mut impl FnMut(Diagnostic),
+) {
+    if !workspace.builds("alertmanager") {
+        return;
+    }
+    for receiver in &workspace.receivers {
+        if let Err(found) = config(receiver) {
+            found.into_iter().for_each(&mut *report);
+        }
+    }
+    let mut unreachable = Vec::new();
+    for team in &workspace.teams {
+        match team_receivers(workspace, team) {
+            Ok(Some(_)) => {}
+            Ok(None) => unreachable.push(team),
+            Err(d) => report(*d),
+        }
+    }
+    if unreachable.is_empty() {
+        return;
+    }
+    // What the teams own is read only when one of them has no receiver.
+    let owning = owning_teams(features);
+    for team in unreachable {
+        if let Some(owned) = owning.get(team.name.value.as_str()) {
+            report(without_oncall(team, owned));
+        }
+    }
+}
+
+/// The Alertmanager receiver of a workspace receiver, or every problem with it; `None` for a
+/// receiver without a kind it knows, which the schema has reported.
+pub fn config(receiver: &Receiver) -> Result<Option<Config<'_>>, Vec<Diagnostic>> {
+    let Some(kind) = receiver
+        .kind
+        .as_ref()
+        .and_then(|k| KINDS.iter().find(|kind| kind.name == k.value))
+    else {
+        return Ok(None);
     };
     let mut errors = Vec::new();
-    let mut config = Map::new();
+    let mut fields = Vec::new();
     for (key, value) in &receiver.settings {
         let Some(setting) = kind.settings.iter().find(|s| s.name == key.value) else {
             errors.push(foreign_setting(receiver, kind, key, value));
@@ -121,11 +153,10 @@ pub fn receiver(receiver: &Receiver) -> Result<Value, Vec<Diagnostic>> {
         } else {
             inline_problem(kind, setting, value)
         };
-        if let Some(d) = problem {
-            errors.push(d);
-            continue;
+        match problem {
+            Some(d) => errors.push(d),
+            None => fields.push((setting.field, value.value.as_str())),
         }
-        config.insert(setting.field.into(), json!(value.value));
     }
     for alternatives in kind.required {
         let given: Vec<&Name> = receiver
@@ -142,8 +173,8 @@ pub fn receiver(receiver: &Receiver) -> Result<Value, Vec<Diagnostic>> {
                     "invalid-value",
                     second.span,
                     format!(
-                        "receiver `{name}` gives both `{}` and `{}`",
-                        first.value, second.value
+                        "receiver `{}` gives both `{}` and `{}`",
+                        receiver.name.value, first.value, second.value
                     ),
                 )
                 .with_label("the Alertmanager accepts only one of them")
@@ -152,21 +183,94 @@ pub fn receiver(receiver: &Receiver) -> Result<Value, Vec<Diagnostic>> {
             ),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(Some(Config { kind, fields }))
+    } else {
+        Err(errors)
     }
-    let mut out = Map::new();
-    out.insert("name".into(), json!(name));
-    out.insert(kind.configs.into(), json!([config]));
-    Ok(Value::Object(out))
 }
 
-fn kind_names() -> String {
-    KINDS
-        .iter()
-        .map(|k| format!("`{}`", k.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The receivers a team's pages and tickets go to: its pager and its chat's receiver. A team
+/// with only one of them (or a chat that names no receiver) gets both severities there, so
+/// that nothing it owns is dropped; a team with neither has none.
+pub fn team_receivers<'w>(
+    workspace: &'w Workspace,
+    team: &'w Team,
+) -> Result<Option<(&'w str, &'w str)>, Box<Diagnostic>> {
+    let pager = team.pager.as_ref().map(|p| p.value.as_str());
+    let chat = match &team.chat {
+        Some(chat) => chat_receiver(workspace, chat)?.map(|r| r.name.value.as_str()),
+        None => None,
+    };
+    Ok(match (pager, chat) {
+        (Some(pager), Some(chat)) => Some((pager, chat)),
+        (Some(only), None) | (None, Some(only)) => Some((only, only)),
+        (None, None) => None,
+    })
+}
+
+/// The receiver a team's `chat=` names (see [`Workspace::chat_receivers`]). A chat that names
+/// none is no receiver (the `team-chat-without-receiver` lint says so); one that names several
+/// slack receivers is ambiguous.
+fn chat_receiver<'w>(
+    workspace: &'w Workspace,
+    chat: &Spanned<String>,
+) -> Result<Option<&'w Receiver>, Box<Diagnostic>> {
+    match workspace.chat_receivers(&chat.value).as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        [first, others @ ..] => {
+            let mut d = Diagnostic::error(
+                "invalid-value",
+                chat.span,
+                format!("several slack receivers post to `{}`", chat.value),
+            )
+            .with_label("which one should tickets go to?")
+            .with_secondary(first.name.span, "this one")
+            .with_help("name the receiver instead of the channel: `chat=\"RECEIVER\"`");
+            for other in others {
+                d = d.with_secondary(other.name.span, "and this one");
+            }
+            Err(Box::new(d))
+        }
+    }
+}
+
+/// Which teams own something that alerts: a feature or an agent, by team.
+pub fn owning_teams<'f>(
+    features: impl IntoIterator<Item = &'f Feature>,
+) -> BTreeMap<&'f str, BTreeSet<String>> {
+    let mut out: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for feature in features {
+        let name = &feature.name.value;
+        if let Some(owner) = &feature.owner {
+            out.entry(owner.value.as_str())
+                .or_default()
+                .insert(format!("feature `{name}`"));
+        }
+        for agent in &feature.agents {
+            if let Some(owner) = &agent.owner {
+                out.entry(owner.value.as_str())
+                    .or_default()
+                    .insert(format!("agent `{name}/{}`", agent.name.value));
+            }
+        }
+    }
+    out
+}
+
+/// A team that owns `owned` and has no receiver for its alerts.
+pub fn without_oncall(team: &Team, owned: &BTreeSet<String>) -> Diagnostic {
+    Diagnostic::error(
+        "missing-required",
+        team.name.span,
+        format!("team `{}` has no `oncall` receiver", team.name.value),
+    )
+    .with_label(format!(
+        "it owns {}, whose alerts would reach no one",
+        owned.iter().cloned().collect::<Vec<_>>().join(", ")
+    ))
+    .with_help("add `oncall pager=\"RECEIVER\" chat=\"RECEIVER\"` to the team")
 }
 
 fn foreign_setting(
@@ -276,7 +380,7 @@ fn inline_problem(kind: &Kind, setting: &Setting, value: &Spanned<String>) -> Op
 
 #[cfg(test)]
 mod tests {
-    use gantry::source::{FileId, Span};
+    use crate::source::{FileId, Span};
 
     use super::*;
 
@@ -297,12 +401,20 @@ mod tests {
     /// is allowed or does not recognise the password.
     #[test]
     fn a_webhook_url_with_credentials_is_refused() {
-        assert!(receiver(&webhook("https://alerts:x@hooks.example/in")).is_err());
-        assert!(receiver(&webhook("https://hooks.example/in?user=a@b")).is_ok());
-        let config = receiver(&webhook("https://hooks.example/in")).expect("a receiver");
-        assert_eq!(
-            config["webhook_configs"][0]["url"],
-            "https://hooks.example/in"
-        );
+        assert!(config(&webhook("https://alerts:x@hooks.example/in")).is_err());
+        assert!(config(&webhook("https://hooks.example/in?user=a@b")).is_ok());
+        let plain = webhook("https://hooks.example/in");
+        let read = config(&plain).ok().flatten().expect("a receiver");
+        assert_eq!(read.kind.configs, "webhook_configs");
+        assert_eq!(read.fields, [("url", "https://hooks.example/in")]);
+    }
+
+    #[test]
+    fn a_receiver_of_no_known_kind_is_left_to_the_schema() {
+        let mut unknown = webhook("https://hooks.example/in");
+        unknown.kind = Some(spanned("carrier-pigeon"));
+        assert!(matches!(config(&unknown), Ok(None)));
+        unknown.kind = None;
+        assert!(matches!(config(&unknown), Ok(None)));
     }
 }
