@@ -203,6 +203,17 @@ impl Bytes {
     }
 }
 
+/// Whether `reference`, a valid name, is what the invalid name `name` was meant to be: its
+/// nearest valid name, or close to it. A reference to it then fails because of the name, which
+/// `invalid-name` reports: the reference is not reported again.
+pub fn meant_by_invalid_name(reference: &str, name: &str) -> bool {
+    !is_dns_label(name)
+        && to_dns_label(name).is_some_and(|fixed| {
+            fixed == reference
+                || crate::suggest::did_you_mean(reference, [fixed.as_str()]).is_some()
+        })
+}
+
 /// Whether `text` is a lowercase DNS label.
 pub fn is_dns_label(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -241,7 +252,7 @@ pub fn check_name(text: &str) -> Result<(), ValueError> {
     })
 }
 
-fn to_dns_label(text: &str) -> Option<String> {
+pub(crate) fn to_dns_label(text: &str) -> Option<String> {
     let mut out = String::new();
     for c in text.chars() {
         let c = c.to_ascii_lowercase();

@@ -46,6 +46,9 @@ pub(super) fn lower(
         found.extend(
             strays(node, overlay)
                 .into_iter()
+                // An overlay that names an entity by the valid name of one whose name is
+                // invalid (`service "API"`) is not reported again: `invalid-name` says why.
+                .filter(|(stray, _)| !meant_by_invalid_name(node, stray))
                 .map(|(stray, lacks)| stray_diagnostic(node, overlay, stray, &lacks)),
         );
     }
@@ -175,6 +178,18 @@ fn strays<'n>(node: &'n Node, overlay: &'n Node) -> Vec<(&'n Node, Vec<String>)>
             (!lacks.is_empty()).then_some((child, lacks))
         })
         .collect()
+}
+
+/// Whether `stray` names, by its valid name, an entity of the base whose name is invalid.
+fn meant_by_invalid_name(node: &Node, stray: &Node) -> bool {
+    let Some(name) = stray.first_string_arg() else {
+        return false;
+    };
+    node.children
+        .iter()
+        .filter(|c| c.name.value == stray.name.value)
+        .filter_map(Node::first_string_arg)
+        .any(|n| crate::values::meant_by_invalid_name(name.value, n.value))
 }
 
 /// What an entity new in an overlay lacks without a base to merge over: what its schema
