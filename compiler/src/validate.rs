@@ -586,7 +586,7 @@ impl Validator<'_> {
                     } else {
                         "invalid value"
                     })
-                    .with_optional_help(e.help),
+                    .with_help(e.help),
             );
         }
     }

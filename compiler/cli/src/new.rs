@@ -44,7 +44,7 @@ pub fn run(feature: &str, options: &Options) -> u8 {
 /// Writes the spec and returns its path as shown to users, or says why it did not.
 fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
     if let Err(e) = gantry::values::check_name(feature) {
-        let help = e.help.map_or(String::new(), |h| format!("\n  help: {h}"));
+        let help = format!("\n  help: {}", e.help);
         return Err(format!(
             "cannot create feature `{feature}`: {}{help}",
             e.message
