@@ -2,7 +2,7 @@
 //! targets feed would refuse: checked on every feature as each environment sees it, so that
 //! `gantry check` (and the editor) finds them, not only `gantry build`.
 
-use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step};
+use crate::ast::{Deploy, Feature, Flag, Port, Scalar, Service, Slo, Step};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::values::Duration;
@@ -51,7 +51,8 @@ fn replicas(service: &Service, report: &mut impl FnMut(Diagnostic)) {
 }
 
 fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
-    if service.port.is_some() {
+    if let Some(port) = &service.port {
+        paths_without_http(service, port, report);
         return;
     }
     // One diagnostic for the service: a port that failed to read leaves every probe without one.
@@ -75,6 +76,40 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
         );
     }
     report(diagnostic);
+}
+
+/// A probe's `path=` means an HTTP request: a service whose port speaks tcp or grpc is probed by
+/// opening a connection or by the gRPC health check, which would drop the path unseen.
+fn paths_without_http(service: &Service, port: &Port, report: &mut impl FnMut(Diagnostic)) {
+    let Some(protocol) = port.protocol.as_ref().filter(|p| p.value != "http") else {
+        return;
+    };
+    let how = if protocol.value == "grpc" {
+        "with the gRPC health check"
+    } else {
+        "by opening a connection"
+    };
+    for probe in &service.probes {
+        let Some(path) = &probe.path else {
+            continue;
+        };
+        report(
+            invalid(
+                path.span,
+                format!(
+                    "the {} probe of service `{}` has a `path`, but its port speaks {}",
+                    probe.kind.value, service.name.value, protocol.value
+                ),
+                "only an HTTP probe requests a path",
+                &format!(
+                    "remove `path=`: a {} port is probed {how}; or, if the service answers HTTP, \
+                     make its port `protocol=\"http\"`",
+                    protocol.value
+                ),
+            )
+            .with_secondary(protocol.span, format!("{} here", protocol.value)),
+        );
+    }
 }
 
 /// The Kubernetes Services of a service are named `FEATURE-SERVICE`, and `-canary` and `-stable`
