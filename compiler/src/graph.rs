@@ -532,15 +532,39 @@ impl Graph {
         }
     }
 
+    /// Why `text` names nothing, with a did-you-mean written as `--impact` takes it (the full
+    /// `KIND:FEATURE/NAME`), whichever form `text` was: an id (`service:checkout/apj`), a name
+    /// (`checkout/apj`) or a name without its feature (`apj`).
     fn not_found(&self, text: &str) -> String {
-        let ids: Vec<String> = self.graph.node_weights().map(Entity::id).collect();
-        let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-        match crate::suggest::did_you_mean(text, names.iter().copied()) {
-            Some(s) => format!("nothing named `{text}` in the graph; did you mean `{s}`?"),
-            None => {
-                format!("nothing named `{text}` in the graph (write e.g. `service:FEATURE/NAME`)")
+        let form = |e: &Entity| -> String {
+            if text.contains(':') {
+                e.id()
+            } else if text.contains('/') {
+                e.name.clone()
+            } else {
+                e.name.rsplit('/').next().unwrap_or(&e.name).to_string()
             }
-        }
+        };
+        let entities: Vec<(&Entity, String)> =
+            self.graph.node_weights().map(|e| (e, form(e))).collect();
+        let suggestion =
+            crate::suggest::did_you_mean(text, entities.iter().map(|(_, f)| f.as_str()));
+        let Some(suggestion) = suggestion else {
+            return format!(
+                "nothing named `{text}` in the graph (write e.g. `service:FEATURE/NAME`)"
+            );
+        };
+        let mut meant: Vec<String> = entities
+            .iter()
+            .filter(|(_, f)| f == suggestion)
+            .map(|(e, _)| format!("`{}`", e.id()))
+            .collect();
+        meant.sort();
+        meant.dedup();
+        format!(
+            "nothing named `{text}` in the graph; did you mean {}?",
+            meant.join(" or ")
+        )
     }
 
     /// Everything a change to `start` reaches, with the edge it was reached through and the node

@@ -134,7 +134,7 @@ pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) 
 /// copies only what it changes.
 pub fn merge_children<'n>(
     base: Vec<Cow<'n, Node>>,
-    over: &'n [Node],
+    over: impl IntoIterator<Item = &'n Node>,
     schema: &'static NodeSchema,
     mode: Mode,
 ) -> Vec<Cow<'n, Node>> {

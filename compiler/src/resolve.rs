@@ -98,6 +98,13 @@ impl<'a> Resolver<'a> {
             }
         }
         let candidates = &listed[..];
+        // The name it means is invalid, reported as such where it is defined.
+        if candidates
+            .iter()
+            .any(|c| crate::values::meant_by_invalid_name(&reference.value, c))
+        {
+            return;
+        }
         let suggestion = did_you_mean(&reference.value, candidates.iter().copied());
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),

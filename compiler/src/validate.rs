@@ -55,6 +55,30 @@ pub fn missing_after_merge(
     v.node_with(merged.head, merged.children(), schema, Mode::Complete);
 }
 
+/// What `node`, of `schema`, lacks of what it requires when it stands alone, merged over
+/// nothing (what an environment overlay adds to the base must have it all), as the messages of
+/// `missing-required`. A node with `use=` is left to its preset, which [`missing_after_merge`]
+/// checks.
+pub fn missing_on_its_own(node: &Node, schema: &'static NodeSchema) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut v = Validator {
+        diagnostics: &mut found,
+        merged: None,
+        source: None,
+    };
+    let mode = if node.props().any(|(k, _)| k.value == "use") {
+        Mode::Partial
+    } else {
+        Mode::Complete
+    };
+    v.node(node, schema, mode);
+    found
+        .into_iter()
+        .filter(|d| d.id == "missing-required")
+        .map(|d| d.message)
+        .collect()
+}
+
 /// Whether a node must be complete, or may leave out what it requires (an environment overlay,
 /// completed by merging; a node with `use=`, completed by its preset; a preset body, which
 /// needs not even a name).
@@ -562,7 +586,7 @@ impl Validator<'_> {
                     } else {
                         "invalid value"
                     })
-                    .with_optional_help(e.help),
+                    .with_help(e.help),
             );
         }
     }

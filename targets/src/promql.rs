@@ -77,6 +77,12 @@ pub fn number(value: f64) -> String {
     text.to_string()
 }
 
+/// How to fix an SLO whose error ratio cannot be written (see [`error_ratio`]).
+pub const INDICATOR_HELP: &str = "give the SLO one complete indicator: `ratio good=\"…\" total=\"…\"` \
+     (or `bad=` for `good=`), or `latency metric=\"…\" threshold=\"…\"`; a query may use only the \
+     parameters `{{feature}}`, `{{service}}`, `{{job}}`, `{{namespace}}` and `{{window}}`, each closed \
+     by `}}`";
+
 /// Substitutes every `{{name}}` with its value; an unknown name is an error naming it.
 pub fn render(template: &str, params: &[(&str, &str)]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());

@@ -1,6 +1,7 @@
 //! Every fixture under tests/fixtures/ gives exactly the diagnostics its `// expect:` comments
-//! name (none for `// expect: nothing`), rendered as its snapshot shows. Every rule has a folder
-//! of cases that make it fire and cases that pass.
+//! name (none for `// expect: nothing`), rendered as its snapshot shows, and every
+//! `invalid-value` among them says how to fix it. Every rule has a folder of cases that make it
+//! fire and cases that pass.
 
 use std::cell::RefCell;
 
@@ -16,6 +17,20 @@ fn fixtures() {
         let checked = fixture.check();
         let expected = fixture.expected();
         let found = actual(&checked);
+        // Every invalid value says how to fix it.
+        for d in checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.id == "invalid-value")
+        {
+            if d.help.as_deref().is_none_or(|h| h.trim().is_empty()) {
+                mismatches.borrow_mut().push(format!(
+                    "{}: invalid-value without a help: {}",
+                    path.display(),
+                    d.message
+                ));
+            }
+        }
         if expected.is_empty() && !fixture.expects_nothing() {
             mismatches.borrow_mut().push(format!(
                 "{}: no `// expect:` comment (write `// expect: nothing` for a case that passes)",

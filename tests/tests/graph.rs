@@ -102,6 +102,26 @@ fn lookups_explain_what_they_cannot_find() {
         err.contains("did you mean `service:checkout/api`?"),
         "{err}"
     );
+    // Without its kind, or its feature, the did-you-mean is still one `--impact` takes as is.
+    let err = g.lookup("checkout/apj").unwrap_err();
+    assert!(
+        err.contains("did you mean `service:checkout/api`?"),
+        "{err}"
+    );
+    let err = g.lookup("availabilty").unwrap_err();
+    assert!(
+        err.ends_with("did you mean `slo:checkout/availability`?"),
+        "{err}"
+    );
+    // Both features have a service `api`: both are offered.
+    let err = g.lookup("apj").unwrap_err();
+    assert!(
+        err.contains("did you mean `service:checkout/api` or `service:payments/api`?"),
+        "{err}"
+    );
+    for suggested in ["service:checkout/api", "slo:checkout/availability"] {
+        assert!(g.lookup(suggested).is_ok(), "{suggested}");
+    }
 }
 
 #[test]

@@ -84,7 +84,7 @@ pub fn run(path: &Path, question: &Question) -> u8 {
     }
     let resource = match Resource::parse(question.resource) {
         Ok(r) => r,
-        Err(e) => return usage(e.message, e.help),
+        Err(e) => return usage(e.message, Some(e.help)),
     };
     let Some((entity_type, entity_id)) = policy::resource_entity(&resource, &feature.name.value)
     else {

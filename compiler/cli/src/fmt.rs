@@ -33,7 +33,7 @@ pub fn run(path: &Path, check: bool) -> u8 {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", path.display());
-            return exit::ERRORS;
+            return exit::USAGE;
         }
     };
     let mut unformatted = Vec::new();

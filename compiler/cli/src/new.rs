@@ -34,32 +34,57 @@ pub fn run(feature: &str, options: &Options) -> u8 {
             }
             exit::OK
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            exit::ERRORS
+        Err(refused) => {
+            eprintln!("error: {}", refused.message);
+            refused.code
+        }
+    }
+}
+
+/// Why nothing was written, and the exit code that says so: `USAGE` (2) when the command line
+/// asks for what cannot be (an invalid or taken name, an unknown owner, a folder the workspace
+/// does not read, no workspace), `ERRORS` (1) when the spec it would write does not check
+/// cleanly or cannot be written.
+struct Refused {
+    code: u8,
+    message: String,
+}
+
+impl Refused {
+    fn usage(message: impl Into<String>) -> Refused {
+        Refused {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+
+    fn failed(message: impl Into<String>) -> Refused {
+        Refused {
+            code: exit::ERRORS,
+            message: message.into(),
         }
     }
 }
 
 /// Writes the spec and returns its path as shown to users, or says why it did not.
-fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
+fn scaffold(feature: &str, options: &Options) -> Result<String, Refused> {
     if let Err(e) = gantry::values::check_name(feature) {
-        let help = e.help.map_or(String::new(), |h| format!("\n  help: {h}"));
-        return Err(format!(
+        let help = format!("\n  help: {}", e.help);
+        return Err(Refused::usage(format!(
             "cannot create feature `{feature}`: {}{help}",
             e.message
-        ));
+        )));
     }
     let dir = match options.dir {
         Some(dir) if !dir.is_dir() => {
-            return Err(format!("{} is not a folder", dir.display()));
+            return Err(Refused::usage(format!("{} is not a folder", dir.display())));
         }
         Some(dir) => dir,
         None => Path::new("."),
     };
-    let dir =
-        std::path::absolute(dir).map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
-    let (root, checked) = check_path(&OsFs, &dir).map_err(|e| e.to_string())?;
+    let dir = std::path::absolute(dir)
+        .map_err(|e| Refused::usage(format!("cannot resolve {}: {e}", dir.display())))?;
+    let (root, checked) = check_path(&OsFs, &dir).map_err(|e| Refused::usage(e.to_string()))?;
     let folder = if options.dir.is_some() {
         dir
     } else {
@@ -68,29 +93,29 @@ fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
     let file = folder.join(format!("{feature}.kdl"));
     let shown = display_path(&root, &file);
     if file.exists() {
-        return Err(format!(
+        return Err(Refused::usage(format!(
             "{shown} already exists; nothing was written\n  help: pick another name, or move the file away"
-        ));
+        )));
     }
     if let Some(existing) = checked.features.iter().find(|f| f.name.value == feature) {
-        return Err(format!(
+        return Err(Refused::usage(format!(
             "the workspace already has a feature `{feature}`, in {}\n  help: feature names are unique in a workspace",
             checked.sources.get(existing.file).name
-        ));
+        )));
     }
-    let owner = owner(&checked, options.owner)?;
+    let owner = owner(&checked, options.owner).map_err(Refused::usage)?;
     let text = spec(feature, &owner, options.image);
 
     let with_file = WithFile {
         path: file.clone(),
         text: text.clone(),
     };
-    let (_, after) = check_path(&with_file, &root).map_err(|e| e.to_string())?;
+    let (_, after) = check_path(&with_file, &root).map_err(|e| Refused::usage(e.to_string()))?;
     if !after.features.iter().any(|f| f.name.value == feature) {
-        return Err(format!(
+        return Err(Refused::usage(format!(
             "{shown} would not be read as a spec of the workspace at {} (it is in the output folder, an ignored folder or a nested workspace)\n  help: choose a folder the workspace reads, or leave out --path",
             root.display()
-        ));
+        )));
     }
     let in_new_file = |d: &&Diagnostic| after.sources.get(d.primary.span.file).name == shown;
     let mut added: Vec<Diagnostic> = after
@@ -128,14 +153,16 @@ fn scaffold(feature: &str, options: &Options) -> Result<String, String> {
         for d in &added {
             eprintln!("{}", renderer.render(d, &after.sources));
         }
-        return Err(format!(
+        return Err(Refused::failed(format!(
             "the new spec would not check cleanly in this workspace ({} diagnostic(s) above); nothing was written",
             added.len()
-        ));
+        )));
     }
     write_new(&file, &text).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => format!("{shown} already exists; nothing was written"),
-        _ => format!("cannot write {}: {e}", file.display()),
+        io::ErrorKind::AlreadyExists => {
+            Refused::usage(format!("{shown} already exists; nothing was written"))
+        }
+        _ => Refused::failed(format!("cannot write {}: {e}", file.display())),
     })?;
     Ok(shown)
 }

@@ -120,3 +120,22 @@ fn files_that_do_not_parse_are_reported_and_left_alone() {
         "feature \"a\" {\n"
     );
 }
+
+#[test]
+fn a_path_that_cannot_be_read_is_a_usage_error() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fmt-missing");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for args in [
+        &["fmt", "nonexistent"][..],
+        &["fmt", "--check", "nonexistent"],
+    ] {
+        let out = gantry(args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("error: cannot read nonexistent"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

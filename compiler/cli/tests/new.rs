@@ -104,7 +104,7 @@ fn an_existing_file_is_never_overwritten() {
     let dir = example("overwrite");
     std::fs::write(dir.join("search.kdl"), "// mine\n").expect("write");
     let out = gantry(&["new", "search"], &dir);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("error: search.kdl already exists; nothing was written"),
         "{}",
@@ -122,7 +122,7 @@ fn an_existing_file_is_never_overwritten() {
     )
     .expect("write");
     let out = gantry(&["new", "reviews"], &dir);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("the workspace already has a feature `reviews`, in more.kdl"),
         "{}",
@@ -153,7 +153,7 @@ fn bad_names_and_owners_are_refused_clearly() {
     ];
     for (args, message) in cases {
         let out = gantry(args, &dir);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
     assert_eq!(kdl_files(&dir), before, "nothing was written");
@@ -170,7 +170,7 @@ fn a_workspace_without_teams_is_a_clear_error() {
     )
     .expect("write");
     let out = gantry(&["new", "search"], &dir);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("the workspace declares no team, and every feature needs an owner"),
         "{}",
@@ -184,7 +184,7 @@ fn a_folder_the_workspace_does_not_read_is_refused() {
     let dir = example("output-folder");
     std::fs::create_dir_all(dir.join("generated")).expect("mkdir");
     let out = gantry(&["new", "search", "--path", "generated"], &dir);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("would not be read as a spec of the workspace"),
         "{}",

@@ -122,7 +122,13 @@ pub fn unserializable(path: &str, span: Span, message: &str) -> Diagnostic {
         span,
         format!("cannot serialize `{path}`: {message}"),
     )
+    .with_help(UNSERIALIZABLE_HELP)
 }
+
+/// How to get past a value the output format cannot hold.
+pub const UNSERIALIZABLE_HELP: &str = "change the value this spec line gives to one the output \
+     format can hold (a smaller number, text without control characters); if the spec checks \
+     cleanly, it is a gantry bug: please report it with the spec";
 
 /// Takes `path` for `value`, unless an earlier artifact took it: then `value` is dropped and the
 /// error, at `span`, is returned.

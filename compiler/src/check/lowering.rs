@@ -13,6 +13,7 @@ use crate::merge::{self, merge};
 use crate::resolve::PresetIndex;
 use crate::schema::{self, NodeSchema};
 use crate::source::FileId;
+use crate::suggest::did_you_mean;
 use crate::syntax::{Document, Node};
 
 /// One feature node lowered.
@@ -37,6 +38,20 @@ pub(super) fn lower(
 ) -> Lowered {
     let mut found = Vec::new();
     let written = ast::lower_feature(node, file).map(Arc::new);
+    let overlays: Vec<Option<&Node>> = environments
+        .iter()
+        .map(|env| overlay_of(node, env))
+        .collect();
+    for overlay in overlays.iter().flatten() {
+        found.extend(
+            strays(node, overlay)
+                .into_iter()
+                // An overlay that names an entity by the valid name of one whose name is
+                // invalid (`service "API"`) is not reported again: `invalid-name` says why.
+                .filter(|(stray, _)| !meant_by_invalid_name(node, stray))
+                .map(|(stray, lacks)| stray_diagnostic(node, overlay, stray, &lacks)),
+        );
+    }
     let mut lower_in = |overlay: Option<&Node>| {
         let merged = merged_feature(node, overlay, presets);
         // Merging can leave a node without what it requires: a `use=` preset that does not
@@ -44,10 +59,6 @@ pub(super) fn lower(
         crate::validate::missing_after_merge(&merged, &schema::FEATURE, &mut found);
         ast::lower_merged_feature(&merged, written.as_deref(), file).map(Arc::new)
     };
-    let overlays: Vec<Option<&Node>> = environments
-        .iter()
-        .map(|env| overlay_of(node, env))
-        .collect();
     let shared = overlays
         .iter()
         .any(Option::is_none)
@@ -143,6 +154,113 @@ pub(super) fn overlay_of<'n>(node: &'n Node, environment: &str) -> Option<&'n No
     })
 }
 
+/// The entities of `overlay`, an `env` block of the feature `node`, that name no entity of the
+/// base and are not complete on their own, each with what it lacks: most likely a misspelt name
+/// (`service "apii"`), which merging would turn into a new, half-defined entity of that
+/// environment. An entity complete on its own is one the environment adds on purpose.
+fn strays<'n>(node: &'n Node, overlay: &'n Node) -> Vec<(&'n Node, Vec<String>)> {
+    overlay
+        .children
+        .iter()
+        .filter_map(|child| {
+            let child_schema = schema::FEATURE
+                .child(&child.name.value)
+                .filter(|c| c.node.unique_name)?;
+            let name = child.first_string_arg()?;
+            let in_base = node.children.iter().any(|c| {
+                c.name.value == child.name.value
+                    && c.first_string_arg().is_some_and(|n| n.value == name.value)
+            });
+            if in_base {
+                return None;
+            }
+            let lacks = lacks_on_its_own(child, child_schema.node);
+            (!lacks.is_empty()).then_some((child, lacks))
+        })
+        .collect()
+}
+
+/// Whether `stray` names, by its valid name, an entity of the base whose name is invalid.
+fn meant_by_invalid_name(node: &Node, stray: &Node) -> bool {
+    let Some(name) = stray.first_string_arg() else {
+        return false;
+    };
+    node.children
+        .iter()
+        .filter(|c| c.name.value == stray.name.value)
+        .filter_map(Node::first_string_arg)
+        .any(|n| crate::values::meant_by_invalid_name(name.value, n.value))
+}
+
+/// What an entity new in an overlay lacks without a base to merge over: what its schema
+/// requires and, for a service, an image (the kubernetes target cannot deploy one without),
+/// unless it names a preset that may give one.
+fn lacks_on_its_own(node: &Node, node_schema: &'static NodeSchema) -> Vec<String> {
+    let mut lacks = crate::validate::missing_on_its_own(node, node_schema);
+    if node.name.value == "service"
+        && !node.props().any(|(k, _)| k.value == "use")
+        && !node.children.iter().any(|c| c.name.value == "image")
+    {
+        lacks.push(format!(
+            "`service \"{}\"` needs an `image`",
+            node.first_string_arg().map_or("", |n| n.value)
+        ));
+    }
+    lacks
+}
+
+/// `unresolved-reference` at a stray's name (see [`strays`]), with the entity of the base it
+/// most likely meant.
+fn stray_diagnostic(node: &Node, overlay: &Node, stray: &Node, lacks: &[String]) -> Diagnostic {
+    let kind = stray.name.value.as_str();
+    let name = stray.first_string_arg();
+    let name_value = name.as_ref().map_or("", |n| n.value);
+    let span = name.as_ref().map_or(stray.name.span, |n| n.span);
+    let feature = node.first_string_arg().map_or("", |n| n.value);
+    let env = overlay.first_string_arg().map_or("", |n| n.value);
+    let same_kind: Vec<&str> = node
+        .children
+        .iter()
+        .filter(|c| c.name.value == kind)
+        .filter_map(|c| c.first_string_arg().map(|n| n.value))
+        .collect();
+    let suggestion = did_you_mean(name_value, same_kind.iter().copied());
+    let to_add = format!(
+        "to add this {kind} only in `{env}`, give it all it needs on its own ({})",
+        lacks.join("; ")
+    );
+    let help = match (suggestion, same_kind.as_slice()) {
+        (Some(s), _) => format!("did you mean `{s}`? {}", capitalised(&to_add)),
+        (None, []) => format!("the feature has no {kind} in its base; {to_add}"),
+        (None, names) => format!(
+            "the {kind}s of the base are: {}; {to_add}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Diagnostic::error(
+        "unresolved-reference",
+        span,
+        format!(
+            "`env \"{env}\"` changes {kind} `{name_value}`, which feature `{feature}` does not have"
+        ),
+    )
+    .with_label(format!("no {kind} `{name_value}` in the base"))
+    .with_help(help)
+    .with_replacement(suggestion)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A feature node as an environment sees it: its `overlay` for that environment (see
 /// [`overlay_of`]) merged over the base, then every `use=` preset merged under the node that
 /// uses it. Only the children that merging changes are copied.
@@ -160,12 +278,20 @@ pub fn merged_feature<'n>(
     let mut children = match overlay {
         // The overlay's own name and entries (`env "staging"`) are not the feature's: only its
         // children are merged.
-        Some(overlay) => merge::merge_children(
-            base,
-            &overlay.children,
-            &schema::FEATURE,
-            merge::Mode::Overlay,
-        ),
+        // A stray (see [`strays`]) is reported, not merged: it would add a half-defined
+        // entity that every later check would report again.
+        Some(overlay) => {
+            let strays = strays(node, overlay);
+            merge::merge_children(
+                base,
+                overlay
+                    .children
+                    .iter()
+                    .filter(|c| !strays.iter().any(|(s, _)| std::ptr::eq(*s, *c))),
+                &schema::FEATURE,
+                merge::Mode::Overlay,
+            )
+        }
         None => base,
     };
     for child in &mut children {

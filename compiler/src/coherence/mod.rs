@@ -9,7 +9,7 @@ pub mod datastores;
 pub mod receivers;
 pub mod sizes;
 
-use crate::ast::{Deploy, Feature, Flag, Scalar, Service, Slo, Step, Workspace};
+use crate::ast::{Deploy, Feature, Flag, Port, Scalar, Service, Slo, Step, Workspace};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::values::Duration;
@@ -67,7 +67,8 @@ fn replicas(service: &Service, report: &mut impl FnMut(Diagnostic)) {
 }
 
 fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
-    if service.port.is_some() {
+    if let Some(port) = &service.port {
+        paths_without_http(service, port, report);
         return;
     }
     // One diagnostic for the service: a port that failed to read leaves every probe without one.
@@ -91,6 +92,40 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
         );
     }
     report(diagnostic);
+}
+
+/// A probe's `path=` means an HTTP request: a service whose port speaks tcp or grpc is probed by
+/// opening a connection or by the gRPC health check, which would drop the path unseen.
+fn paths_without_http(service: &Service, port: &Port, report: &mut impl FnMut(Diagnostic)) {
+    let Some(protocol) = port.protocol.as_ref().filter(|p| p.value != "http") else {
+        return;
+    };
+    let how = if protocol.value == "grpc" {
+        "with the gRPC health check"
+    } else {
+        "by opening a connection"
+    };
+    for probe in &service.probes {
+        let Some(path) = &probe.path else {
+            continue;
+        };
+        report(
+            invalid(
+                path.span,
+                format!(
+                    "the {} probe of service `{}` has a `path`, but its port speaks {}",
+                    probe.kind.value, service.name.value, protocol.value
+                ),
+                "only an HTTP probe requests a path",
+                &format!(
+                    "remove `path=`: a {} port is probed {how}; or, if the service answers HTTP, \
+                     make its port `protocol=\"http\"`",
+                    protocol.value
+                ),
+            )
+            .with_secondary(protocol.span, format!("{} here", protocol.value)),
+        );
+    }
 }
 
 /// The Kubernetes Services of a service are named `FEATURE-SERVICE`, and `-canary` and `-stable`

@@ -114,8 +114,10 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics by file, position and id, and drops exact repeats, so that output is
-/// deterministic whatever order the checks ran in.
+/// deterministic whatever order the checks ran in. Lint findings that follow from an invalid
+/// value or name are dropped too (see [`drop_follow_ons`]).
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    drop_follow_ons(diagnostics, sources);
     fn key<'d>(d: &'d Diagnostic, sources: &'d SourceMap) -> (&'d str, u32, u32, &'d str, &'d str) {
         let span = d.primary.span;
         let file = sources.get(span.file).name.as_str();
@@ -123,6 +125,31 @@ pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     }
     diagnostics.sort_by(|a, b| key(a, sources).cmp(&key(b, sources)));
     diagnostics.dedup_by(|a, b| a == b);
+}
+
+/// Drops every lint finding on the line of an invalid value or name, at a span that holds it:
+/// the lint read the node as if the value were missing (`ttl="forever"` is no ttl) or as
+/// written (`objective=0` is lower than staging's), and the error already says what to fix.
+fn drop_follow_ons(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    let invalid: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| d.is_error() && matches!(d.id, "invalid-value" | "invalid-name"))
+        .map(|d| d.primary.span)
+        .collect();
+    if invalid.is_empty() {
+        return;
+    }
+    let line = |span: Span| sources.get(span.file).line_col(span.start).0;
+    diagnostics.retain(|d| {
+        let span = d.primary.span;
+        !(crate::rules::is_lint(d.id)
+            && invalid.iter().any(|v| {
+                v.file == span.file
+                    && span.start <= v.start
+                    && v.end <= span.end
+                    && line(span) == line(*v)
+            }))
+    });
 }
 
 /// Counts of a run's diagnostics, for the closing summary line.

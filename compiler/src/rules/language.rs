@@ -71,7 +71,9 @@ pub static ERRORS: &[LanguageError] = &[
     LanguageError {
         id: "unresolved-reference",
         doc: "## What it does\nReports a reference to something that does not exist: a team, a \
-              runbook, an SLO, a secret, a service of another feature, an agent's resource.\n\n\
+              runbook, an SLO, a secret, a service of another feature, an agent's resource, or, in an \
+              `env` overlay, an entity of the base (an overlay that names one the base lacks and \
+              that is not complete on its own, e.g. a service without an image, is a typo).\n\n\
               ## Why is this bad?\nA canary gated on an SLO that does not exist is not gated; a \
               page that links a missing runbook leaves the responder alone.\n\n## Example\n\
               ```kdl\nslo \"latency\" objective=99.0 runbook=\"checkout-latncy\" { … }\n```\n\n\

@@ -75,7 +75,9 @@ pub static ENV: NodeSchema = NodeSchema {
     name: "env",
     doc: "Adjustments for one environment: partial copies of the feature's nodes, merged over \
           the base (properties override, a child with the same name and first argument replaces, \
-          others are added).",
+          others are added). An entity the base does not have is added only when it is complete \
+          on its own (a service with its image); otherwise its name is taken for a typo, an \
+          `unresolved-reference`.",
     args: &[arg("ENVIRONMENT", Name, "An environment of the workspace.")],
     children: FEATURE_CHILDREN_WITHOUT_ENV,
     unique_name: true,

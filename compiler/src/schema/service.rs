@@ -112,7 +112,12 @@ static PROBE: NodeSchema = NodeSchema {
         "Which probe.",
     )],
     props: &[
-        prop("path", HttpPath, "The HTTP path to request."),
+        prop(
+            "path",
+            HttpPath,
+            "The HTTP path to request; only for a port that speaks http (a tcp port is probed by \
+             opening a connection, a grpc one by its health check).",
+        ),
         prop(
             "port",
             Integer { min: 1, max: 65535 },

@@ -178,7 +178,8 @@ fn error_ratio(plan: &ServicePlan, slo: &Slo, window: &str) -> Result<String, Bo
                 span,
                 format!("the canary cannot query SLO `{}`: {why}", slo.name.value),
             )
-            .with_label("used by `rollback-when`"),
+            .with_label("used by `rollback-when`")
+            .with_help(crate::promql::INDICATOR_HELP),
         )
     })
 }

@@ -414,7 +414,12 @@ fn preset_ratio(
                 span,
                 format!("cannot write this agent SLO's rules: {why}"),
             )
-            .with_label("used by the prometheus target"),
+            .with_label("used by the prometheus target")
+            .with_help(
+                "its preset needs a `ratio` with `good=` (or `bad=`) and `total=` queries that \
+                 use only `{{feature}}`, `{{agent}}` and `{{window}}`; `gantry stdlib` shows \
+                 `std/agent-task-success`, which has one",
+            ),
         )
     };
     let body = model

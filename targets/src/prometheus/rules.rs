@@ -223,7 +223,8 @@ fn one_slo(model: &Model, feature: &Feature, slo: &Slo) -> Result<SloRules, Box<
                     span,
                     format!("cannot record SLO `{}`: {why}", slo.name.value),
                 )
-                .with_label("used by the prometheus target"),
+                .with_label("used by the prometheus target")
+                .with_help(crate::promql::INDICATOR_HELP),
             )
         })
     })

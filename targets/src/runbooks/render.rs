@@ -41,7 +41,11 @@ pub fn registry(model: &Model) -> Result<Handlebars<'static>, Vec<Diagnostic>> {
                     gantry::templates::position(model.sources, template, line, column),
                     format!("the template does not parse: {}", error.reason()),
                 )
-                .with_label("here"),
+                .with_label("here")
+                .with_help(
+                    "fix the Handlebars here: values are `{{name}}`, and every `{{#each …}}` or \
+                     `{{#if …}}` is closed by its `{{/each}}` or `{{/if}}`",
+                ),
             );
         }
     }

@@ -113,14 +113,17 @@ fn feature_module(model: &Model, feature: &Feature) -> Result<Vec<Artifact>, Vec
             continue;
         }
         let text = self::hcl::render(blocks).map_err(|e| {
-            vec![Diagnostic::error(
-                "invalid-value",
-                feature.name.span,
-                format!(
-                    "cannot serialize the terraform of feature `{}`: {e}",
-                    feature.name.value
-                ),
-            )]
+            vec![
+                Diagnostic::error(
+                    "invalid-value",
+                    feature.name.span,
+                    format!(
+                        "cannot serialize the terraform of feature `{}`: {e}",
+                        feature.name.value
+                    ),
+                )
+                .with_help(gantry::build::UNSERIALIZABLE_HELP),
+            ]
         })?;
         out.push(Artifact {
             path: format!("{}/{file}", feature.name.value),

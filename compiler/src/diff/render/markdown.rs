@@ -1,6 +1,7 @@
 //! The change set as a pull-request comment: the verdict and a summary table first, what each
 //! change does below, the object diffs folded in `<details>`. Every string is escaped for
-//! Markdown; diffs sit in fences longer than any backtick run they hold.
+//! Markdown, and what gantry's own sentences mark as code (`migrate`) is a code span; diffs sit
+//! in fences longer than any backtick run they hold.
 
 use std::fmt::Write;
 
@@ -22,7 +23,7 @@ pub fn render_markdown(set: &ChangeSet) -> String {
     let _ = writeln!(
         out,
         "**Gate: {}**\n\n{} change{}, {irreversible} irreversible; {} object{} changed.\n",
-        text(&gate_line(set)),
+        prose(&gate_line(set)),
         set.changes.len(),
         plural(set.changes.len()),
         set.objects.len(),
@@ -61,7 +62,7 @@ pub fn render_markdown(set: &ChangeSet) -> String {
                 "- {team} ×{} ({} given): {}. Changes: {}",
                 r.count,
                 r.have,
-                text(&r.reason),
+                prose(&r.reason),
                 ids.join(", ")
             );
         }
@@ -79,10 +80,10 @@ pub fn render_markdown(set: &ChangeSet) -> String {
                     code(&c.entity.name),
                     text(environment(c)),
                     risk(c),
-                    text(&c.reason)
+                    prose(&c.reason)
                 );
                 for line in &c.effects {
-                    let _ = writeln!(out, "  - {}", text(line));
+                    let _ = writeln!(out, "  - {}", prose(line));
                 }
                 if !c.fields.is_empty() {
                     let _ = writeln!(out, "  - fields: {}", text(&c.fields.join(", ")));
@@ -151,8 +152,29 @@ fn text(s: &str) -> String {
     out
 }
 
+/// Text gantry wrote, in which `…` marks code (`gains `migrate` on …`): each pair of backticks
+/// becomes a code span (see [`code`]), the rest is escaped (see [`text`]). Whatever a spec string
+/// inside brings, an unpaired backtick included, each piece is escaped for what it is in, so the
+/// structure of the comment holds.
+fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('`').filter(|&end| end > 0) else {
+            break;
+        };
+        out.push_str(&text(&rest[..start]));
+        out.push_str(&code(&after[..end]));
+        rest = &after[end + 1..];
+    }
+    out.push_str(&text(rest));
+    out
+}
+
 /// A code span that holds any text: delimited by more backticks than it contains, with `|`
-/// escaped so that a table cell is not split.
+/// escaped so that a table cell is not split. A table reads backslashes in pairs from the left,
+/// so a pipe gets a backslash of its own after an even run of them (none included).
 fn code(s: &str) -> String {
     let ticks = "`".repeat(longest_backtick_run(s) + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {
@@ -160,12 +182,70 @@ fn code(s: &str) -> String {
     } else {
         ""
     };
-    format!(
-        "{ticks}{pad}{}{pad}{ticks}",
-        s.replace('|', "\\|").replace(['\n', '\r'], " ")
-    )
+    let mut inner = String::with_capacity(s.len());
+    let mut backslashes = 0;
+    for c in s.chars() {
+        match c {
+            '|' if backslashes % 2 == 0 => inner.push_str("\\|"),
+            '\n' | '\r' => inner.push(' '),
+            _ => inner.push(c),
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+    }
+    format!("{ticks}{pad}{inner}{pad}{ticks}")
 }
 
 fn longest_backtick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn code_in_gantry_text_renders_as_code() {
+        assert_eq!(
+            prose("agent checkout/deploy-bot gains `migrate` on datastore:checkout/orders"),
+            "agent checkout/deploy-bot gains `migrate` on datastore:checkout/orders"
+        );
+        assert_eq!(
+            prose("gate `data-changes` of *checkout*"),
+            "gate `data-changes` of \\*checkout\\*"
+        );
+        // Unpaired or empty, a backtick is text.
+        assert_eq!(prose("a ` b"), "a \\` b");
+        assert_eq!(prose("a `` b"), "a \\`\\` b");
+        // A pipe inside code does not split a table cell.
+        assert_eq!(prose("`a|b`"), "`a\\|b`");
+    }
+
+    /// Every `|` escaped, as a table reads backslashes (in pairs from the left), so a table
+    /// cell holds; no line break, so a list item or table row holds.
+    fn holds_structure(rendered: &str) -> bool {
+        let mut escaped = false;
+        for c in rendered.chars() {
+            match c {
+                '|' if !escaped => return false,
+                '\n' | '\r' => return false,
+                _ => {}
+            }
+            escaped = c == '\\' && !escaped;
+        }
+        true
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_keeps_the_structure(s in "[a-z `|*_<>&\\\\\n\\[\\]#!~-]{0,40}") {
+            prop_assert!(holds_structure(&prose(&s)), "{:?} -> {:?}", s, prose(&s));
+            // Outside code, no raw `<`: no HTML.
+            prop_assert!(
+                holds_structure(&text(&s)) && !text(&s).contains('<'),
+                "{:?} -> {:?}", s, text(&s)
+            );
+            prop_assert!(holds_structure(&code(&s)), "{:?} -> {:?}", s, code(&s));
+        }
+    }
 }
