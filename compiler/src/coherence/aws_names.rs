@@ -72,19 +72,16 @@ fn aws_identifier(what: &str, name: String, max: usize, span: Span) -> Result<St
     } else {
         None
     };
-    match problem {
-        None => Ok(name),
-        Some(problem) => Err(Diagnostic::error(
-            "invalid-value",
-            span,
+    refused(problem, name, span, |name, problem| {
+        (
             format!("the {what} `{name}` cannot be created: {problem}"),
+            "the name comes from here",
+            format!(
+                "gantry names it FEATURE-NAME-ENVIRONMENT; choose shorter names with single \
+                 hyphens that start with a letter (at most {max} characters together)"
+            ),
         )
-        .with_label("the name comes from here")
-        .with_help(format!(
-            "gantry names it FEATURE-NAME-ENVIRONMENT; choose shorter names with single hyphens \
-             that start with a letter (at most {max} characters together)"
-        ))),
-    }
+    })
 }
 
 /// An S3 bucket name: 3 to 63 characters, none of the prefixes and suffixes S3 reserves.
@@ -102,18 +99,33 @@ fn bucket(name: String, span: Span) -> Result<String, Diagnostic> {
     } else {
         None
     };
+    refused(problem, name, span, |name, problem| {
+        (
+            format!("the S3 bucket `{name}` cannot be created: {problem}"),
+            "the bucket's name comes from here",
+            "gantry names a bucket WORKSPACE-FEATURE-NAME-ENVIRONMENT (bucket names are global \
+             across all AWS accounts); choose shorter names"
+                .to_string(),
+        )
+    })
+}
+
+/// The name, or the diagnostic `words` gives for the problem AWS would have with it: its
+/// message, label and help.
+fn refused(
+    problem: Option<String>,
+    name: String,
+    span: Span,
+    words: impl FnOnce(&str, &str) -> (String, &'static str, String),
+) -> Result<String, Diagnostic> {
     match problem {
         None => Ok(name),
-        Some(problem) => Err(Diagnostic::error(
-            "invalid-value",
-            span,
-            format!("the S3 bucket `{name}` cannot be created: {problem}"),
-        )
-        .with_label("the bucket's name comes from here")
-        .with_help(
-            "gantry names a bucket WORKSPACE-FEATURE-NAME-ENVIRONMENT (bucket names are global \
-             across all AWS accounts); choose shorter names",
-        )),
+        Some(problem) => {
+            let (message, label, help) = words(&name, &problem);
+            Err(Diagnostic::error("invalid-value", span, message)
+                .with_label(label)
+                .with_help(help))
+        }
     }
 }
 
@@ -132,16 +144,13 @@ fn secret_name(name: &str, span: Span) -> Result<String, Diagnostic> {
             .find(|c| !allowed(*c))
             .map(|c| format!("Secrets Manager does not allow {c:?} in a name"))
     };
-    match problem {
-        None => Ok(name.to_string()),
-        Some(problem) => Err(Diagnostic::error(
-            "invalid-value",
-            span,
+    refused(problem, name.to_string(), span, |name, problem| {
+        (
             format!("`{name}` cannot name a Secrets Manager secret: {problem}"),
+            "this name",
+            "use letters, digits and / _ + = . @ - (at most 512 characters)".to_string(),
         )
-        .with_label("this name")
-        .with_help("use letters, digits and / _ + = . @ - (at most 512 characters)")),
-    }
+    })
 }
 
 #[cfg(test)]

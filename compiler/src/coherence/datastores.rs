@@ -51,33 +51,27 @@ pub fn check_feature(
         };
         let name =
             aws_names::datastore(&workspace.name.value, environment, feature_name, datastore);
-        let backup_window = backup_window(datastore.backup.as_ref());
-        let found = match kind {
-            Kind::Postgres | Kind::Mysql => vec![
-                name.map(drop),
-                instance_class(datastore, Service::Rds).map(drop),
-                storage_gb(datastore).map(drop),
-                datastore
-                    .version
-                    .as_ref()
-                    .map(engine_version)
-                    .transpose()
-                    .map(drop),
-                backup_window.map(drop),
-            ],
-            Kind::Redis => vec![
-                name.map(drop),
-                instance_class(datastore, Service::ElastiCache).map(drop),
-                datastore
-                    .version
-                    .as_ref()
-                    .map(engine_version)
-                    .transpose()
-                    .map(drop),
-                backup_window.map(drop),
-            ],
-            Kind::S3 => vec![name.map(drop)],
+        let mut found = vec![name.map(drop)];
+        let service = match kind {
+            Kind::Postgres | Kind::Mysql => Some(Service::Rds),
+            Kind::Redis => Some(Service::ElastiCache),
+            Kind::S3 => None,
         };
+        if let Some(service) = service {
+            found.extend([
+                instance_class(datastore, service).map(drop),
+                datastore
+                    .version
+                    .as_ref()
+                    .map(engine_version)
+                    .transpose()
+                    .map(drop),
+                backup_window(datastore.backup.as_ref()).map(drop),
+            ]);
+        }
+        if matches!(kind, Kind::Postgres | Kind::Mysql) {
+            found.push(storage_gb(datastore).map(drop));
+        }
         found
             .into_iter()
             .filter_map(Result::err)
