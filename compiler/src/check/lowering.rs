@@ -38,22 +38,24 @@ pub(super) fn lower(
 ) -> Lowered {
     let mut found = Vec::new();
     let written = ast::lower_feature(node, file).map(Arc::new);
-    let overlays: Vec<Option<&Node>> = environments
+    // Each overlay with its strays, found once: reported here, left out of the merge below.
+    let overlays: Vec<Option<(&Node, Vec<Stray>)>> = environments
         .iter()
-        .map(|env| overlay_of(node, env))
+        .map(|env| overlay_of(node, env).map(|overlay| (overlay, strays(node, overlay))))
         .collect();
-    for overlay in overlays.iter().flatten() {
+    for (overlay, strays) in overlays.iter().flatten() {
         found.extend(
-            strays(node, overlay)
-                .into_iter()
+            strays
+                .iter()
                 // An overlay that names an entity by the valid name of one whose name is
                 // invalid (`service "API"`) is not reported again: `invalid-name` says why.
                 .filter(|(stray, _)| !meant_by_invalid_name(node, stray))
-                .map(|(stray, lacks)| stray_diagnostic(node, overlay, stray, &lacks)),
+                .map(|(stray, lacks)| stray_diagnostic(node, overlay, stray, lacks)),
         );
     }
-    let mut lower_in = |overlay: Option<&Node>| {
-        let merged = merged_feature(node, overlay, presets);
+    let mut lower_in = |overlay: Option<&(&Node, Vec<Stray>)>| {
+        let overlay = overlay.map(|(overlay, strays)| (*overlay, strays.as_slice()));
+        let merged = merged_feature_without_strays(node, overlay, presets);
         // Merging can leave a node without what it requires: a `use=` preset that does not
         // give it.
         crate::validate::missing_after_merge(&merged, &schema::FEATURE, &mut found);
@@ -65,7 +67,7 @@ pub(super) fn lower(
         .then(|| lower_in(None))
         .flatten();
     let per_environment = overlays
-        .into_iter()
+        .iter()
         .map(|overlay| match overlay {
             Some(overlay) => lower_in(Some(overlay)),
             None => shared.clone(),
@@ -154,11 +156,14 @@ pub(super) fn overlay_of<'n>(node: &'n Node, environment: &str) -> Option<&'n No
     })
 }
 
+/// An entity of an overlay that names no entity of the base, with what it lacks (see [`strays`]).
+type Stray<'n> = (&'n Node, Vec<String>);
+
 /// The entities of `overlay`, an `env` block of the feature `node`, that name no entity of the
 /// base and are not complete on their own, each with what it lacks: most likely a misspelt name
 /// (`service "apii"`), which merging would turn into a new, half-defined entity of that
 /// environment. An entity complete on its own is one the environment adds on purpose.
-fn strays<'n>(node: &'n Node, overlay: &'n Node) -> Vec<(&'n Node, Vec<String>)> {
+fn strays<'n>(node: &'n Node, overlay: &'n Node) -> Vec<Stray<'n>> {
     overlay
         .children
         .iter()
@@ -269,6 +274,18 @@ pub fn merged_feature<'n>(
     overlay: Option<&'n Node>,
     presets: &PresetIndex,
 ) -> merge::Merged<'n> {
+    let strays = overlay.map(|overlay| strays(node, overlay));
+    merged_feature_without_strays(node, overlay.zip(strays.as_deref()), presets)
+}
+
+/// [`merged_feature`], given the overlay's strays (see [`strays`]): they are reported, not
+/// merged, since each would add a half-defined entity that every later check would report
+/// again.
+fn merged_feature_without_strays<'n>(
+    node: &'n Node,
+    overlay: Option<(&'n Node, &[Stray<'n>])>,
+    presets: &PresetIndex,
+) -> merge::Merged<'n> {
     let base: Vec<Cow<'n, Node>> = node
         .children
         .iter()
@@ -278,20 +295,15 @@ pub fn merged_feature<'n>(
     let mut children = match overlay {
         // The overlay's own name and entries (`env "staging"`) are not the feature's: only its
         // children are merged.
-        // A stray (see [`strays`]) is reported, not merged: it would add a half-defined
-        // entity that every later check would report again.
-        Some(overlay) => {
-            let strays = strays(node, overlay);
-            merge::merge_children(
-                base,
-                overlay
-                    .children
-                    .iter()
-                    .filter(|c| !strays.iter().any(|(s, _)| std::ptr::eq(*s, *c))),
-                &schema::FEATURE,
-                merge::Mode::Overlay,
-            )
-        }
+        Some((overlay, strays)) => merge::merge_children(
+            base,
+            overlay
+                .children
+                .iter()
+                .filter(|c| !strays.iter().any(|(s, _)| std::ptr::eq(*s, *c))),
+            &schema::FEATURE,
+            merge::Mode::Overlay,
+        ),
         None => base,
     };
     for child in &mut children {
