@@ -34,11 +34,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
 /// accepts (and still reports anything the scanner let through).
 pub fn parse_with_kdl_crate(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     if let Some(found) = locate::first_error(text) {
-        return Err(vec![
-            Diagnostic::error(found.id, Span::new(file, found.range), found.message)
-                .with_label(found.label)
-                .with_optional_help(found.help),
-        ]);
+        return Err(vec![scanned(file, found)]);
     }
     match KdlDocument::parse_v2(text) {
         Ok(doc) => {
@@ -49,6 +45,13 @@ pub fn parse_with_kdl_crate(file: FileId, text: &str) -> Result<Document, Vec<Di
         }
         Err(err) => Err(syntax_diagnostics(file, text, &err)),
     }
+}
+
+/// The diagnostic of an error the scanner of [`locate`] found.
+fn scanned(file: FileId, found: SyntaxError) -> Diagnostic {
+    Diagnostic::error(found.id, Span::new(file, found.range), found.message)
+        .with_label(found.label)
+        .with_optional_help(found.help)
 }
 
 fn syntax_diagnostics(file: FileId, text: &str, err: &kdl::KdlError) -> Vec<Diagnostic> {

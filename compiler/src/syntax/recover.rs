@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use super::chars::is_newline;
 use super::tree::Document;
-use super::{parse_with_kdl_crate as careful, parser};
+use super::{parse_with_kdl_crate as careful, parser, scanned};
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 
@@ -24,8 +24,8 @@ pub const MAX_SYNTAX_ERRORS: usize = 20;
 /// The name of the node that stands in for a blanked line that opened blocks.
 pub const PLACEHOLDER: &str = "_";
 
-/// Each parse after the first needs the `kdl` crate only when the error scanner misses an error;
-/// this bounds the time those parses take on a large file.
+/// How many bytes the parses after the first may hand the `kdl` crate (slow; needed only for an
+/// error the scanner misses). Past it, recovery goes on only while the scanner names the error.
 const CAREFUL_BYTES_BUDGET: usize = 4 * 1024 * 1024;
 
 /// What a file holds: a tree when the text, with the lines holding errors blanked, parses; and
@@ -55,11 +55,15 @@ pub fn parse_recovering(file: FileId, text: &str) -> Recovered {
         } else {
             match parser::parse(file, &current) {
                 Ok(document) => Ok(document),
-                Err(_) if careful_budget >= current.len() || has_scanner_error(&current) => {
-                    careful_budget = careful_budget.saturating_sub(current.len());
+                Err(_) if careful_budget >= current.len() => {
+                    careful_budget -= current.len();
                     careful(file, &current)
                 }
-                Err(_) => break,
+                // Past the budget, only what the scanner names is reported.
+                Err(_) => match super::first_error(&current) {
+                    Some(found) => Err(vec![scanned(file, found)]),
+                    None => break,
+                },
             }
         };
         let error = match first {
@@ -105,10 +109,6 @@ pub fn parse_recovering(file: FileId, text: &str) -> Recovered {
         document: None,
         errors,
     }
-}
-
-fn has_scanner_error(text: &str) -> bool {
-    super::first_error(text).is_some()
 }
 
 /// Whether reading on after this error would only restate it: the error is at a `{` (a block
