@@ -70,10 +70,10 @@ fn section(
     let _ = writeln!(out, "## {}\n\n{}\n", title(parent, node), node.doc);
     let mut usage = node.name.to_string();
     for arg in node.args {
-        usage.push_str(&if arg.variadic {
-            format!(" {}…", arg.name)
-        } else {
-            format!(" {}", arg.name)
+        usage.push_str(&match (arg.variadic, arg.required) {
+            (true, _) => format!(" {}…", arg.name),
+            (false, true) => format!(" {}", arg.name),
+            (false, false) => format!(" [{}]", arg.name),
         });
     }
     for prop in node.props.iter().filter(|p| p.required) {
@@ -93,7 +93,11 @@ fn section(
                 out,
                 "| `{}`{} | {} | {} |",
                 arg.name,
-                if arg.variadic { " (one or more)" } else { "" },
+                match (arg.variadic, arg.required) {
+                    (true, _) => " (one or more)",
+                    (false, false) => " (optional)",
+                    (false, true) => "",
+                },
                 cell(&arg.kind.describe()),
                 cell(arg.doc)
             );

@@ -29,7 +29,7 @@ enum Identity {
     /// A repeated child with arguments (`allow "read" "k8s:*"`): matched when all arguments are
     /// equal, so other ones are added.
     ByArguments,
-    /// A repeated child without arguments (canary `step`s): a list, replaced whole.
+    /// A repeated child without required arguments (canary `step`s): a list, replaced whole.
     List,
 }
 
@@ -40,6 +40,8 @@ fn identity_of(node: &Node, schema: Option<&crate::schema::Child>) -> Identity {
         Some(c) if c.node.key_property.is_some() => {
             Identity::KeyedBy(c.node.key_property.unwrap_or_default())
         }
+        // Optional arguments are a form of the item (`step approve`), not its identity.
+        Some(c) if c.node.args.iter().all(|a| !a.required) => Identity::List,
         _ if node.args().next().is_some() => Identity::ByArguments,
         _ => Identity::List,
     }
@@ -270,5 +272,24 @@ mod tests {
             ["rollback-when slo=String(\"a\")", "step weight=Integer(20)"]
         );
         assert_eq!(merged.props().count(), 1);
+    }
+
+    #[test]
+    fn a_step_approve_is_an_item_of_the_list() {
+        let base = node(r#"deploy { step weight=5; step approve team="a"; step weight=50 }"#);
+        let over = node(r#"deploy { step weight=20; step approve team="b" }"#);
+        let merged = merge(
+            &base,
+            &over,
+            crate::schema::FEATURE.child("deploy").unwrap().node,
+            Mode::Preset,
+        );
+        assert_eq!(
+            names(&merged),
+            [
+                "step weight=Integer(20)",
+                "step String(\"approve\") team=String(\"b\")"
+            ]
+        );
     }
 }

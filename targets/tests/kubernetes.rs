@@ -694,3 +694,79 @@ fn a_service_is_probed_on_its_port_by_default() {
     );
     assert_eq!(api["readinessProbe"]["httpGet"]["path"], "/ready");
 }
+
+/// A variant without `value=` returns its name, and `rollout by=` names the field that splits
+/// users between weighted variants; flagd's schema accepts the definition.
+#[test]
+fn weighted_variants_are_split_by_the_rollouts_field() {
+    let spec = small_feature(8080, true, "").replace(
+        "flag \"dark-mode\" default=#false { rollout percent=10; }",
+        "flag \"ranker\" default=\"baseline\" {
+            variant \"baseline\" weight=80
+            variant \"neural\" weight=20
+            rollout by=\"sessionId\"
+        }",
+    );
+    let checked = workspace(
+        &workspace_with("flags provider=\"flagd\"", ""),
+        &[("shop.kdl", &spec)],
+    );
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let artifacts = emit(&checked, "prod").expect("emits");
+    let config_map = find(&artifacts, "shop/configmap-shop-flags.yaml");
+    let schemas = Schemas::new();
+    assert!(
+        schemas.errors(config_map).is_empty(),
+        "{:?}",
+        schemas.errors(config_map)
+    );
+    let flags: Value = serde_json::from_str(
+        config_map["data"]["flags.flagd.json"]
+            .as_str()
+            .expect("flags"),
+    )
+    .expect("flagd JSON parses");
+    let flag = &flags["flags"]["ranker"];
+    assert_eq!(
+        flag["variants"],
+        serde_json::json!({ "baseline": "baseline", "neural": "neural" })
+    );
+    assert_eq!(flag["defaultVariant"], "baseline");
+    assert_eq!(
+        flag["targeting"],
+        serde_json::json!({
+            "fractional": [{ "var": "sessionId" }, ["baseline", 80], ["neural", 20]]
+        })
+    );
+}
+
+/// `step approve team="TEAM"` is the same step as `approve="TEAM"` and an `approve` child: the
+/// Rollout pauses until a human promotes it, and promotes nothing on its own.
+#[test]
+fn every_form_of_an_approval_step_pauses_for_a_human() {
+    let forms = [
+        r#"step approve team="payments""#,
+        r#"step approve="payments""#,
+        r#"step { approve team="payments"; }"#,
+    ];
+    let mut rollouts = Vec::new();
+    for form in forms {
+        let steps = format!(
+            "step weight=20 pause=\"5m\"\n        {form}\n        step weight=60 pause=\"5m\""
+        );
+        let checked = workspace(WORKSPACE, &[("shop.kdl", &feature(&steps, "x", "y"))]);
+        assert!(!checked.has_errors(), "{form}: {:?}", checked.diagnostics);
+        let artifacts = emit(&checked, "prod").expect("emits");
+        let rollout = find(&artifacts, "shop/rollout-shop-api.yaml").clone();
+        let canary = &rollout["spec"]["strategy"]["canary"];
+        let steps = canary["steps"].as_array().expect("steps");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s == &serde_json::json!({ "pause": {} })),
+            "{form}: {steps:?}"
+        );
+        rollouts.push(rollout);
+    }
+    assert!(rollouts.windows(2).all(|w| w[0] == w[1]));
+}

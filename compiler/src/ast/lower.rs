@@ -231,6 +231,12 @@ entities!(
 );
 
 fn lower_service(node: &Node) -> Option<Service> {
+    let port = node.child("port").and_then(|n| {
+        Some(Port {
+            number: n.arg_int(0)?,
+            protocol: n.prop_str("protocol"),
+        })
+    });
     Some(Service {
         name: node.arg_str(0)?,
         preset: node.prop_str("use"),
@@ -241,12 +247,8 @@ fn lower_service(node: &Node) -> Option<Service> {
                 span: n.span,
             })
         }),
-        port: node.child("port").and_then(|n| {
-            Some(Port {
-                number: n.arg_int(0)?,
-                protocol: n.prop_str("protocol"),
-            })
-        }),
+        port_invalid: node.child("port").is_some() && port.is_none(),
+        port,
         replicas: node.child("replicas").map(|n| Replicas {
             min: n.prop_int("min"),
             max: n.prop_int("max"),
@@ -371,17 +373,32 @@ fn lower_deploy(node: &Node) -> Deploy {
         preset: node.prop_str("use"),
         steps: node
             .named("step")
-            .map(|n| Step {
-                weight: n.prop_int("weight"),
-                pause: n.prop_duration("pause"),
-                approve: n.child("approve").and_then(lower_approval).or_else(|| {
-                    n.prop_name("approve").map(|team| Approval {
-                        team,
-                        count: None,
-                        span: n.span,
-                    })
-                }),
-                span: n.span,
+            .map(|n| {
+                let approve_word = n
+                    .arg_str(0)
+                    .filter(|word| word.value == "approve")
+                    .map(|word| word.span);
+                Step {
+                    weight: n.prop_int("weight"),
+                    pause: n.prop_duration("pause"),
+                    approve: n
+                        .child("approve")
+                        .and_then(lower_approval)
+                        .or_else(|| {
+                            n.prop_name("approve").map(|team| Approval {
+                                team,
+                                count: None,
+                                span: n.span,
+                            })
+                        })
+                        .or_else(|| approve_word.and_then(|_| lower_approval(n))),
+                    approve_word,
+                    approver_props: n
+                        .props()
+                        .find(|(key, _)| key.value == "team" || key.value == "count")
+                        .map(|(key, _)| key.span),
+                    span: n.span,
+                }
             })
             .collect_exact(),
         rollback_when: node

@@ -187,6 +187,9 @@ pub struct Service {
     pub preset: Option<Name>,
     pub image: Option<Image>,
     pub port: Option<Port>,
+    /// A `port` was written but its number did not read: that error is reported, and checks
+    /// that need the port stay quiet rather than say it is missing.
+    pub port_invalid: bool,
     pub replicas: Option<Replicas>,
     pub resources: Option<Resources>,
     pub probes: Vec<Probe>,
@@ -339,6 +342,10 @@ pub struct Step {
     pub weight: Option<Spanned<u32>>,
     pub pause: Option<Spanned<Duration>>,
     pub approve: Option<Approval>,
+    /// The shorthand's parts as written, each of which needs the other: the `approve` argument
+    /// of `step approve team="TEAM"`, and a `team=` or `count=` property.
+    pub approve_word: Option<Span>,
+    pub approver_props: Option<Span>,
     pub span: Span,
 }
 

@@ -71,7 +71,10 @@ fn probes(service: &Service, report: &mut impl FnMut(Diagnostic)) {
         paths_without_http(service, port, report);
         return;
     }
-    // One diagnostic for the service: a port that failed to read leaves every probe without one.
+    if service.port_invalid {
+        return;
+    }
+    // One diagnostic for the service, however many probes lack a port.
     let mut portless = service.probes.iter().filter(|p| p.port.is_none());
     let Some(first) = portless.next() else {
         return;
@@ -225,7 +228,8 @@ fn steps(deploy: &Deploy, report: &mut impl FnMut(Diagnostic)) {
                 "a blue-green deploy has a preview step (weight 0) and a switch step (weight 100)",
             )
         };
-        if !in_range {
+        // Above 100 the schema has already refused the value.
+        if !in_range && weight.value <= 100 {
             report(invalid(
                 weight.span,
                 format!("weight {} is out of range", weight.value),
@@ -249,6 +253,30 @@ fn steps(deploy: &Deploy, report: &mut impl FnMut(Diagnostic)) {
 }
 
 fn step_kind(step: &Step, report: &mut impl FnMut(Diagnostic)) {
+    match (step.approve_word, step.approver_props) {
+        (Some(word), None) if step.approve.is_none() => {
+            report(
+                Diagnostic::error("missing-required", word, "`step approve` needs `team=`")
+                    .with_label("approved by whom?")
+                    .with_help(
+                        "name the team that promotes past this step: `step approve team=\"TEAM\"`",
+                    ),
+            );
+            return;
+        }
+        // The team did not read: that is reported where it is written.
+        (Some(_), Some(_)) if step.approve.is_none() => return,
+        (None, Some(props)) => {
+            report(invalid(
+                props,
+                "`team=` and `count=` belong to a step that waits for a human",
+                "not an approval step",
+                "write `step approve team=\"TEAM\"` (add `count=N` for more approvers)",
+            ));
+            return;
+        }
+        _ => {}
+    }
     match (&step.weight, &step.pause, &step.approve) {
         (None, None, None) => report(invalid(
             step.span,
@@ -275,22 +303,36 @@ fn flag_rollout(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
             .default
             .as_ref()
             .is_none_or(|d| matches!(d.value, Scalar::Bool(_)));
-        if let Some(percent) = percent.filter(|_| !on_off) {
-            report(invalid(
-                percent.span,
-                "`percent` rolls out an on/off flag; this flag serves one value",
-                "nothing to turn on",
-                "give the flag `variant`s with `weight=`s to split users between values",
-            ));
+        let Some(rollout) = &flag.rollout else {
             return;
-        }
-        if let Some(percent) = percent.filter(|p| p.value.fract() != 0.0) {
-            report(invalid(
+        };
+        match (percent, on_off) {
+            (None, true) => report(
+                Diagnostic::error(
+                    "missing-required",
+                    rollout.span,
+                    "`rollout` of an on/off flag needs `percent`",
+                )
+                .with_label("no `percent=`")
+                .with_help(
+                    "add `percent=…`, the share of users (0 to 100) that gets `#true`, \
+                     e.g. `rollout percent=10 by=\"userId\"`",
+                ),
+            ),
+            (_, false) => report(invalid(
+                percent.map_or(rollout.span, |p| p.span),
+                "this flag serves one value, so a rollout has nothing to turn on",
+                "nothing to turn on",
+                "give the flag `variant`s with `weight=`s to split users between values, \
+                 or remove the `rollout`",
+            )),
+            (Some(percent), true) if percent.value.fract() != 0.0 => report(invalid(
                 percent.span,
                 format!("flagd rolls out whole percents, not {}", percent.value),
                 "not a whole number",
                 "round it to a whole percent",
-            ));
+            )),
+            _ => {}
         }
         return;
     }
@@ -333,6 +375,14 @@ fn flag_rollout(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
         .filter_map(|v| v.weight.as_ref().map(|w| w.value))
         .collect();
     if weights.is_empty() {
+        if let Some(by) = flag.rollout.as_ref().and_then(|r| r.by.as_ref()) {
+            report(invalid(
+                by.span,
+                "`by` splits users between weighted variants, and no variant has a weight",
+                "nothing to split",
+                "give the variants `weight=`s that sum to 100, or remove the `rollout`",
+            ));
+        }
         return;
     }
     let sum: u32 = weights.iter().sum();

@@ -36,9 +36,17 @@ pub static DEPLOY: NodeSchema = NodeSchema {
 static STEP: NodeSchema = NodeSchema {
     name: "step",
     doc: "A canary step: shift `weight` percent of traffic to the new version, then wait \
-          `pause`, or wait for a team to promote (`approve=\"TEAM\"` or an `approve` child), not \
-          both. A canary's weights rise from step to step, from 1 to 100; a blue-green deploy \
-          has a preview step (weight 0) and a switch step (weight 100).",
+          `pause`, or wait for a team to promote (`step approve team=\"TEAM\"`, \
+          `approve=\"TEAM\"` or an `approve` child), not both. A canary's weights rise from step \
+          to step, from 1 to 100; a blue-green deploy has a preview step (weight 0) and a switch \
+          step (weight 100).",
+    args: &[Arg {
+        name: "approve",
+        kind: OneOf(&["approve"]),
+        required: false,
+        variadic: false,
+        doc: "A step that waits for a human: `step approve team=\"TEAM\" count=N`.",
+    }],
     props: &[
         prop(
             "weight",
@@ -55,8 +63,20 @@ static STEP: NodeSchema = NodeSchema {
             Name,
             "A team that promotes by hand past this step.",
         ),
+        prop(
+            "team",
+            Name,
+            "With the `approve` argument: the team that promotes by hand past this step.",
+        ),
+        prop(
+            "count",
+            Integer { min: 1, max: 10 },
+            "With the `approve` argument: how many of the team's approvers must approve. \
+             Default 1.",
+        ),
     ],
     children: &[once(&APPROVE)],
+    example: "step approve team=\"payments\" count=2",
     ..BLANK
 };
 

@@ -279,21 +279,24 @@ pub static FLAG: NodeSchema = NodeSchema {
 
 static ROLLOUT: NodeSchema = NodeSchema {
     name: "rollout",
-    doc: "Turns a boolean flag on for a percentage of users.",
+    doc: "Turns an on/off flag on for a percentage of users (`percent`), or names the \
+          evaluation-context field that splits users between a flag's weighted variants (`by`).",
     props: &[
-        required(
+        prop(
             "percent",
             Number {
                 min: 0.0,
                 max: 100.0,
                 exclusive: false,
             },
-            "The share that gets `#true`.",
+            "The share that gets `#true`; an on/off flag's rollout needs it, a flag with \
+             variants is split by their `weight=`s instead.",
         ),
         prop(
             "by",
             Text,
-            "The evaluation-context field that buckets users.",
+            "The evaluation-context field that buckets users; flagd's `targetingKey` when not \
+             given.",
         ),
     ],
     ..BLANK
@@ -304,7 +307,11 @@ static VARIANT: NodeSchema = NodeSchema {
     doc: "A variant of a multi-variant flag.",
     args: &[arg("NAME", Name, "The variant's name.")],
     props: &[
-        required("value", Scalar, "The value the flag returns."),
+        prop(
+            "value",
+            Scalar,
+            "The value the flag returns for this variant; the variant's name when not given.",
+        ),
         prop(
             "weight",
             Integer { min: 0, max: 100 },

@@ -34,6 +34,15 @@ crate::declare_rule! {
 fn check(cx: &LintContext, out: &mut Vec<Finding>) {
     for feature in cx.features {
         let only_service = (feature.services.len() == 1).then(|| &feature.services[0].name.value);
+        // An SLO that names no service of the feature (left out among several, or misspelt) is
+        // an error already; which service it was meant for is unknown, so none is reported.
+        let unassigned = feature.slos.iter().any(|slo| match &slo.service {
+            Some(name) => !feature.services.iter().any(|s| s.name.value == name.value),
+            None => only_service.is_none(),
+        });
+        if unassigned {
+            continue;
+        }
         for service in &feature.services {
             let measured = feature.slos.iter().any(|slo| {
                 slo.service.as_ref().map(|s| &s.value).or(only_service) == Some(&service.name.value)
