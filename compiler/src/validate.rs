@@ -167,7 +167,9 @@ impl Validator<'_> {
                 .iter()
                 .filter(|c| c.repeat == Repeat::Required)
             {
-                if !nodes.clone().any(|n| n.name.value == child.node.name) {
+                // A required child with a property spelling (`expr=` on an alert) is given so.
+                let as_property = parent_node.props().any(|(k, _)| k.value == child.node.name);
+                if !as_property && !nodes.clone().any(|n| n.name.value == child.node.name) {
                     self.push(
                         Diagnostic::error(
                             "missing-required",
@@ -181,8 +183,13 @@ impl Validator<'_> {
                         )
                         .with_label(format!("no `{}` inside", child.node.name))
                         .with_help(format!(
-                            "add `{}` inside its block: {}",
+                            "add `{}` inside its block{}: {}",
                             child.node.name,
+                            if parent.prop(child.node.name).is_some() {
+                                format!(", or `{}=…` on it", child.node.name)
+                            } else {
+                                String::new()
+                            },
                             child.node.doc_first_sentence()
                         )),
                     );
@@ -292,6 +299,36 @@ impl Validator<'_> {
 
     fn node(&mut self, node: &Node, schema: &'static NodeSchema, mode: Mode) {
         self.node_with(node, node.children.iter(), schema, mode);
+        if !self.only_missing() {
+            self.given_both_ways(node, schema);
+        }
+    }
+
+    /// A setting with two spellings, a property and a child (`runbook="page"` and
+    /// `runbook "page"` on an agent), given both ways in one node: one of them would be ignored.
+    fn given_both_ways(&mut self, node: &Node, schema: &'static NodeSchema) {
+        for (key, _) in node.props() {
+            if schema.child(&key.value).is_none() {
+                continue;
+            }
+            let Some(child) = node.children.iter().find(|c| c.name.value == key.value) else {
+                continue;
+            };
+            self.push(
+                Diagnostic::error(
+                    "duplicate-name",
+                    child.name.span,
+                    format!(
+                        "`{}` is given twice on `{}`: as a property and as a child",
+                        key.value,
+                        describe(node)
+                    ),
+                )
+                .with_label("given again here")
+                .with_secondary(key.span, "first given here")
+                .with_help("keep one of them"),
+            );
+        }
     }
 
     /// `node`, its children being `children` (those of a merge, or its own).

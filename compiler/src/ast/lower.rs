@@ -351,6 +351,17 @@ fn lower_flag(node: &Node) -> Option<Flag> {
                     span: n.span,
                 })
             })
+            .chain(node.named("variants").flat_map(|n| {
+                strings(n)
+                    .into_iter()
+                    .filter(|name| crate::values::check_name(&name.value).is_ok())
+                    .map(|name| Variant {
+                        span: name.span,
+                        name,
+                        value: None,
+                        weight: None,
+                    })
+            }))
             .collect_exact(),
         suppressions: node.suppressions(),
         span: node.span,
@@ -449,7 +460,7 @@ fn lower_telemetry(node: &Node) -> Telemetry {
 fn lower_slo(node: &Node) -> Option<Slo> {
     let indicator = if let Some(r) = node.child("ratio") {
         Some(Indicator::Ratio {
-            preset: r.prop_str("preset"),
+            preset: r.prop_str("preset").or_else(|| r.prop_str("use")),
             good: r.prop_str("good"),
             bad: r.prop_str("bad"),
             total: r.prop_str("total"),
@@ -457,7 +468,7 @@ fn lower_slo(node: &Node) -> Option<Slo> {
         })
     } else {
         node.child("latency").map(|l| Indicator::Latency {
-            preset: l.prop_str("preset"),
+            preset: l.prop_str("preset").or_else(|| l.prop_str("use")),
             metric: l.prop_str("metric"),
             threshold: l.prop_duration("threshold"),
             span: l.span,
@@ -482,8 +493,11 @@ fn lower_alert(node: &Node) -> Option<Alert> {
         severity: node.prop_str("severity"),
         runbook: node.prop_name("runbook"),
         preset: node.prop_str("use"),
-        expr: node.child_text("expr"),
-        for_: node.child("for").and_then(|n| n.arg_duration(0)),
+        expr: node.child_text("expr").or_else(|| node.prop_str("expr")),
+        for_: node
+            .child("for")
+            .and_then(|n| n.arg_duration(0))
+            .or_else(|| node.prop_duration("for")),
         summary: node.child_text("summary"),
         description: node.child_text("description"),
         suppressions: node.suppressions(),
@@ -598,7 +612,10 @@ fn lower_agent(node: &Node) -> Option<Agent> {
                 })
             })
             .collect_exact(),
-        runbook: node.child("runbook").and_then(|n| n.arg_name(0)),
+        runbook: node
+            .child("runbook")
+            .and_then(|n| n.arg_name(0))
+            .or_else(|| node.prop_name("runbook")),
         suppressions: node.suppressions(),
         span: node.span,
     })

@@ -348,14 +348,11 @@ fn apply_presets(
 
 /// Merges `node`, of `schema`, over the preset it uses if any, then does the same below it.
 fn apply_preset(node: &mut Node, schema: &'static NodeSchema, presets: &PresetIndex, depth: usize) {
-    let preset_prop = if matches!(node.name.value.as_str(), "ratio" | "latency") {
-        "preset"
-    } else {
-        "use"
-    };
+    // An SLO's indicator names its preset with `preset=` or, like every other node, `use=`.
+    let indicator = matches!(node.name.value.as_str(), "ratio" | "latency");
     let preset = node
         .props()
-        .find(|(k, _)| k.value == preset_prop)
+        .find(|(k, _)| k.value == "use" || indicator && k.value == "preset")
         .and_then(|(_, v)| v.value.as_str())
         .and_then(|name| presets.get(name))
         .filter(|p| p.kind.as_ref().is_some_and(|k| k.value == node.name.value));

@@ -34,6 +34,7 @@ pub fn check_feature(
         steps(deploy, report);
     }
     for flag in &feature.flags {
+        variant_names(flag, report);
         flag_rollout(flag, report);
     }
     for slo in &feature.slos {
@@ -291,6 +292,34 @@ fn step_kind(step: &Step, report: &mut impl FnMut(Diagnostic)) {
             "split it into two steps",
         )),
         _ => {}
+    }
+}
+
+/// A variant named twice, once in `variants` and once as a `variant` (or twice in `variants`):
+/// flagd would keep one of the two silently. A listed variant's span is its name's.
+fn variant_names(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
+    for (index, variant) in flag.variants.iter().enumerate() {
+        // Two `variant` nodes of one name are the schema's to report.
+        let listed = |v: &crate::ast::Variant| v.span == v.name.span;
+        let Some(first) = flag.variants[..index]
+            .iter()
+            .find(|v| v.name.value == variant.name.value && (listed(v) || listed(variant)))
+        else {
+            continue;
+        };
+        report(
+            Diagnostic::error(
+                "duplicate-name",
+                variant.name.span,
+                format!(
+                    "variant `{}` of flag `{}` is named twice",
+                    variant.name.value, flag.name.value
+                ),
+            )
+            .with_label("named again here")
+            .with_secondary(first.name.span, "first named here")
+            .with_help("remove one of them"),
+        );
     }
 }
 

@@ -20,11 +20,15 @@ pub static AGENT: NodeSchema = NodeSchema {
           budgets and rate limits (compiled to the agent runtime's manifest and to alerts), its \
           guardrails and its quality SLOs.",
     args: &[arg("NAME", Name, "The agent's name.")],
-    props: &[prop(
-        "use",
-        Preset,
-        "An agent profile such as `std/observer`.",
-    )],
+    props: &[
+        prop("use", Preset, "An agent profile such as `std/observer`."),
+        prop(
+            "runbook",
+            Name,
+            "A runbook of the feature that the agent's alerts link instead of its generated \
+             page; the same as a `runbook` child.",
+        ),
+    ],
     children: &[
         once(&PURPOSE),
         once(&AGENT_OWNER),

@@ -121,6 +121,11 @@ pub static RATIO: NodeSchema = NodeSchema {
             Preset,
             "An indicator preset such as `std/http-availability`.",
         ),
+        prop(
+            "use",
+            Preset,
+            "The same as `preset=`, as other nodes name their preset.",
+        ),
         prop("good", PromQl, "Good events per second."),
         prop("bad", PromQl, "Bad events per second."),
         prop("total", PromQl, "All events per second."),
@@ -143,6 +148,11 @@ pub static LATENCY: NodeSchema = NodeSchema {
             Preset,
             "An indicator preset such as `std/http-latency`.",
         ),
+        prop(
+            "use",
+            Preset,
+            "The same as `preset=`, as other nodes name their preset.",
+        ),
     ],
     ..BLANK
 };
@@ -159,6 +169,16 @@ pub static ALERT: NodeSchema = NodeSchema {
         ),
         prop("runbook", Name, "The runbook a responder follows."),
         USE,
+        prop(
+            "expr",
+            PromQl,
+            "The PromQL condition; the same as an `expr` child.",
+        ),
+        prop(
+            "for",
+            Duration,
+            "How long the condition must hold; the same as a `for` child.",
+        ),
     ],
     children: &[
         Child {

@@ -271,7 +271,12 @@ pub static FLAG: NodeSchema = NodeSchema {
             "Whether the flag is evaluated at all.",
         ),
     ],
-    children: &[once(&ROLLOUT), many(&VARIANT), many(&ALLOW_RULE)],
+    children: &[
+        once(&ROLLOUT),
+        many(&VARIANT),
+        once(&VARIANTS),
+        many(&ALLOW_RULE),
+    ],
     unique_name: true,
     example: "flag \"new-payment-flow\" default=#false { rollout percent=10 by=\"userId\" }",
     ..BLANK
@@ -299,6 +304,16 @@ static ROLLOUT: NodeSchema = NodeSchema {
              given.",
         ),
     ],
+    ..BLANK
+};
+
+static VARIANTS: NodeSchema = NodeSchema {
+    name: "variants",
+    doc: "Variants named in one line, each returning its name: `variants \"red\" \"blue\"` is \
+          `variant \"red\"` and `variant \"blue\"`. Variants with a value or a weight are written \
+          one per `variant` node.",
+    args: &[args_many("NAME", Name, "The variants' names.")],
+    example: "variants \"control\" \"treatment\"",
     ..BLANK
 };
 
