@@ -17,6 +17,7 @@ pub mod lint;
 pub mod merge;
 pub mod model;
 pub mod parallel;
+pub mod promql_sequence;
 pub mod promql_syntax;
 pub mod resolve;
 pub mod risk;

@@ -112,7 +112,7 @@ pub fn check(text: &str) -> Result<(), PromqlError> {
             related: None,
         });
     }
-    Ok(())
+    crate::promql_sequence::check(text)
 }
 
 /// The span of `range` of the decoded `text` inside its string literal as written (`written`,

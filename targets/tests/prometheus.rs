@@ -229,3 +229,33 @@ fn the_operator_format_carries_the_same_groups_in_a_valid_prometheus_rule() {
     let kubernetes = gantry_targets::kubernetes::emit(&model).expect("kubernetes emits");
     assert!(!kubernetes.iter().any(|a| a.path.contains("prometheusrule")));
 }
+
+/// Every query the examples' rule files hold (which promtool accepts in CI) passes the check
+/// that `gantry check` puts a spec's PromQL through: it refuses no valid query it could meet.
+#[test]
+fn the_spec_promql_check_accepts_every_generated_query() {
+    let mut checked_queries = 0;
+    for example_name in EXAMPLES {
+        let checked = example(example_name);
+        for environment in environments(&checked) {
+            for (path, object) in objects(&emit_prometheus(example_name, &environment)) {
+                let Some(groups) = object["groups"].as_array() else {
+                    continue;
+                };
+                for rule in groups
+                    .iter()
+                    .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+                {
+                    let expr = rule["expr"].as_str().expect("an expr");
+                    assert_eq!(
+                        gantry::promql_syntax::check(expr).map_err(|e| e.message),
+                        Ok(()),
+                        "{path}: {expr}"
+                    );
+                    checked_queries += 1;
+                }
+            }
+        }
+    }
+    assert!(checked_queries > 100, "only {checked_queries} queries");
+}
