@@ -347,14 +347,14 @@ fn the_deciding_policies_name_the_spec_rules() {
     assert_eq!(decision, Decision::Allow);
     assert_eq!(
         ids,
-        BTreeSet::from(["checkout/deploy-bot/allow-1".to_string()])
+        BTreeSet::from(["checkout/deploy-bot/allow read k8s:checkout/*".to_string()])
     );
     // The deny wins over nothing else here: read on orders is not allowed, and denied.
     let (decision, ids) = cedar.decide(bot, "read", ("Datastore", "checkout/orders"), &[]);
     assert_eq!(decision, Decision::Deny);
     assert_eq!(
         ids,
-        BTreeSet::from(["checkout/deploy-bot/deny-1".to_string()])
+        BTreeSet::from(["checkout/deploy-bot/deny read datastore:checkout/orders".to_string()])
     );
     // Default deny: no policy decides.
     let (decision, ids) = cedar.decide(bot, "delete", ("Service", "checkout/api"), &[]);
@@ -376,8 +376,7 @@ fn the_deciding_policies_name_the_spec_rules() {
 
 /// A workspace whose agent may migrate a datastore that two teams approve, and whose rights use
 /// every kind of resource pattern.
-fn two_team_workspace() -> Checked {
-    let gantry_kdl = r#"
+const TWO_TEAMS: &str = r#"
 workspace "shop" {
     targets "policy"
     environment "prod"
@@ -385,7 +384,11 @@ workspace "shop" {
     team "platform"
 }
 "#;
-    let spec = r#"
+
+/// A feature whose irreversible gate two teams approve, and whose agent may migrate its
+/// datastore.
+fn two_team_workspace_spec() -> String {
+    r#"
 feature "orders" {
     owner "payments"
     datastore "ledger" kind="postgres" size="db.t4g.medium" storage-gb=20 {
@@ -412,8 +415,12 @@ feature "orders" {
         approve team="platform" count=1
     }
 }
-"#;
-    workspace(gantry_kdl, &[("orders.kdl", spec)])
+"#
+    .to_string()
+}
+
+fn two_team_workspace() -> Checked {
+    workspace(TWO_TEAMS, &[("orders.kdl", &two_team_workspace_spec())])
 }
 
 #[test]
@@ -431,7 +438,10 @@ fn an_irreversible_action_waits_for_every_approving_team() {
     );
     let (decision, ids) = cedar.decide(janitor, "migrate", ledger, &["payments", "platform"]);
     assert_eq!(decision, Decision::Allow);
-    assert_eq!(ids, BTreeSet::from(["orders/janitor/allow-1".to_string()]));
+    assert_eq!(
+        ids,
+        BTreeSet::from(["orders/janitor/allow migrate datastore:ledger".to_string()])
+    );
     let (decision, _) = cedar.decide(janitor, "read", ledger, &[]);
     assert_eq!(decision, Decision::Allow);
     let (decision, _) = cedar.decide(janitor, "read", ("Flag", "orders/fast-path"), &[]);
@@ -747,4 +757,39 @@ fn policies_cedar_holds_every_policy_in_order() {
             );
         }
     }
+}
+
+/// A policy is named by the rule it comes from, not by its place: a rule added before the
+/// others leaves their ids (what `gantry diff` matches policies by) unchanged, and a rule
+/// written twice gets ` #2`, so every id stays unique.
+#[test]
+fn adding_a_rule_leaves_the_other_policies_ids_alone() {
+    fn agent_ids(extra: &str) -> Vec<String> {
+        let spec = two_team_workspace_spec().replace(
+            "        allow \"migrate\" \"datastore:ledger\"\n",
+            &format!("{extra}        allow \"migrate\" \"datastore:ledger\"\n"),
+        );
+        let checked = workspace(TWO_TEAMS, &[("orders.kdl", &spec)]);
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let artifacts = emit_policy(&checked, "prod");
+        cedar(&artifacts)
+            .policies
+            .policies()
+            .filter_map(|p| p.annotation("id").map(str::to_string))
+            .filter(|id| id.starts_with("orders/janitor/"))
+            .collect()
+    }
+    let before = agent_ids("");
+    let after = agent_ids("        allow \"read\" \"flag:orders/fast-path\"\n");
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(
+        before.iter().all(|id| after.contains(id)),
+        "{before:?} → {after:?}"
+    );
+    assert!(after.contains(&"orders/janitor/allow read flag:orders/fast-path".to_string()));
+    let repeated = agent_ids("        allow \"write\" \"github:acme/*/pulls\"\n");
+    assert!(
+        repeated.contains(&"orders/janitor/allow write github:acme/*/pulls #2".to_string()),
+        "{repeated:?}"
+    );
 }

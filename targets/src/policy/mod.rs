@@ -5,10 +5,10 @@
 //!   resource an agent rule can name), the six actions, and the request context (`approvals`:
 //!   the teams whose approval the request carries).
 //! - `policies.cedar`: each agent `allow` a `permit`, each `deny` a `forbid` (a forbid wins),
-//!   each annotated `@id("FEATURE/AGENT/allow-N")` after the spec rule it comes from; and for
-//!   every action the risk table grades irreversible on a kind of resource a feature has, a
-//!   `forbid … unless { context.approvals.contains("TEAM") }` per team that approves the
-//!   feature's irreversible changes.
+//!   each annotated `@id("FEATURE/AGENT/allow ACTION RESOURCE")` after the spec rule it comes
+//!   from; and for every action the risk table grades irreversible on a kind of resource a
+//!   feature has, a `forbid … unless { context.approvals.contains("TEAM") }` per team that
+//!   approves the feature's irreversible changes.
 //! - `entities.json`: every team, feature, agent and resource of the workspace, in Cedar's JSON
 //!   entity format; resources are members of their feature, so a rule's trailing `*` is
 //!   `resource in Feature::"NAME"`.

@@ -20,8 +20,8 @@ pub enum Effect {
 /// One Cedar policy and the spec it comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
-    /// The `@id` annotation: `FEATURE/AGENT/allow-N` or `FEATURE/AGENT/deny-N` for the Nth
-    /// allow or deny of an agent; `FEATURE/approval/ACTION/KIND/TEAM` for an approval.
+    /// The `@id` annotation: `FEATURE/AGENT/allow ACTION RESOURCE…` (or `deny …`) for an agent's
+    /// rule; `FEATURE/approval/ACTION/KIND/TEAM` for an approval.
     pub id: String,
     pub effect: Effect,
     /// What the spec says, for people (`allow "read" "k8s:checkout/*"`).
@@ -55,23 +55,17 @@ pub fn each_policy(model: &Model, out: &mut dyn FnMut(Policy)) {
 }
 
 fn agent_policies(feature: &Feature, agent: &Agent, out: &mut dyn FnMut(Policy)) {
-    let (mut allows, mut denies) = (0, 0);
+    let mut seen: Vec<String> = Vec::new();
     for rule in &agent.rules {
-        let (effect, word, n) = match rule.effect {
-            ast::Effect::Allow => {
-                allows += 1;
-                (Effect::Permit, "allow", allows)
-            }
-            ast::Effect::Deny => {
-                denies += 1;
-                (Effect::Forbid, "deny", denies)
-            }
+        let (effect, word) = match rule.effect {
+            ast::Effect::Allow => (Effect::Permit, "allow"),
+            ast::Effect::Deny => (Effect::Forbid, "deny"),
         };
         // A rule without a resource grants and denies nothing (the checker requires one).
         if rule.resources.is_empty() {
             continue;
         }
-        let id = format!("{}/{}/{word}-{n}", feature.name.value, agent.name.value);
+        let id = rule_id(feature, agent, word, rule, &mut seen);
         let spec = rule_text(word, rule);
         let principal = format!(
             "principal == {}",
@@ -212,6 +206,33 @@ fn render(
 }
 
 /// The rule as the spec writes it.
+/// A rule's policy is named by what it says, not by its place among the agent's rules, so that
+/// adding a rule leaves the others' ids (and `gantry diff`'s identity of them) alone:
+/// `FEATURE/AGENT/allow ACTION RESOURCE…`. `seen` holds the names given so far; the Nth repeat
+/// of one rule gets ` #N`.
+fn rule_id(
+    feature: &Feature,
+    agent: &Agent,
+    word: &str,
+    rule: &AgentRule,
+    seen: &mut Vec<String>,
+) -> String {
+    let mut name = format!(
+        "{}/{}/{word} {}",
+        feature.name.value, agent.name.value, rule.action.value
+    );
+    for resource in &rule.resources {
+        name.push(' ');
+        name.push_str(&resource.value.to_string());
+    }
+    let repeats = seen.iter().filter(|s| **s == name).count();
+    seen.push(name.clone());
+    match repeats {
+        0 => name,
+        n => format!("{name} #{}", n + 1),
+    }
+}
+
 fn rule_text(word: &str, rule: &AgentRule) -> String {
     let mut text = format!("{word} {}", quoted(&rule.action.value));
     for resource in &rule.resources {
