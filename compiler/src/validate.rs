@@ -391,8 +391,10 @@ impl Validator<'_> {
         let mut index = 0;
         for spec in schema.args {
             if spec.variadic {
-                if index >= args.len() && spec.required {
-                    self.missing_arg(node, spec);
+                // `histogram "x" buckets="…"`: the unknown property says where the values go.
+                let given_as_property = node.props().any(|(k, _)| schema.prop(&k.value).is_none());
+                if index >= args.len() && spec.required && !given_as_property {
+                    self.missing_arg(node, schema, spec);
                 }
                 for arg in &args[index.min(args.len())..] {
                     self.arg(node, arg, spec);
@@ -408,7 +410,7 @@ impl Validator<'_> {
                     Mode::PresetBody => false,
                 }
             {
-                self.missing_arg(node, spec);
+                self.missing_arg(node, schema, spec);
             }
         }
         if index < args.len() && !self.only_missing() {
@@ -448,9 +450,14 @@ impl Validator<'_> {
         });
     }
 
-    fn missing_arg(&mut self, node: &Node, spec: &Arg) {
+    fn missing_arg(&mut self, node: &Node, schema: &NodeSchema, spec: &Arg) {
         let what = spec.name.to_lowercase();
-        let example = format!("{} \"{}\"", node.name.value, spec.name);
+        let first = schema.args.first().is_some_and(|a| std::ptr::eq(a, spec));
+        let example = if first && !spec.variadic {
+            format!("{} \"{}\"", node.name.value, spec.name)
+        } else {
+            usage(node, schema)
+        };
         self.push(
             Diagnostic::error(
                 "missing-required",
@@ -545,6 +552,12 @@ impl Validator<'_> {
             ))
         } else if let Some(s) = suggestion {
             Some(format!("did you mean `{s}`?"))
+        } else if schema.props.is_empty() && schema.args.iter().any(|a| a.variadic) {
+            Some(format!(
+                "`{}` takes no properties: write the values as arguments, `{}`",
+                node.name.value,
+                usage(node, schema)
+            ))
         } else if schema.props.is_empty() {
             Some(format!("`{}` takes no properties", node.name.value))
         } else {
@@ -659,6 +672,19 @@ impl Validator<'_> {
         }
         self.push(d);
     }
+}
+
+/// How a node is written: its name and its arguments' names (`histogram METRIC BOUND…`).
+fn usage(node: &Node, schema: &NodeSchema) -> String {
+    let mut text = node.name.value.clone();
+    for arg in schema.args {
+        text.push(' ');
+        text.push_str(arg.name);
+        if arg.variadic {
+            text.push('…');
+        }
+    }
+    text
 }
 
 /// `a` or `an`, for the word that follows.
