@@ -628,14 +628,35 @@ fn what_aws_would_refuse_is_a_diagnostic_at_the_spec() {
     assert_eq!(all.len(), 3, "{all:#?}");
     let spans: std::collections::BTreeSet<_> = all.iter().map(|d| d.primary.span).collect();
     assert_eq!(spans.len(), 3);
+}
 
-    let (stage, purpose) = diagnostics(&Spec {
-        purpose: "robot 🤖",
-        ..Spec::default()
-    });
-    assert_eq!(stage, Found::ByTarget);
-    assert!(
-        purpose[0].message.contains("IAM cannot hold"),
-        "{purpose:#?}"
+/// IAM descriptions take Latin-1 only: a purpose with typographic punctuation is written with
+/// its ASCII form, one in another script is left out of the description, and a long one is
+/// cut, so that a description never stops the build.
+#[test]
+fn the_role_description_is_always_one_iam_accepts() {
+    let description = |purpose: &str| {
+        let checked = workspace(
+            WORKSPACE,
+            &[(
+                "shop.kdl",
+                &feature(&Spec {
+                    purpose,
+                    ..Spec::default()
+                }),
+            )],
+        );
+        let artifacts = emit_terraform(&checked, "prod").expect("emits");
+        let main = file(&artifacts, "shop/main.tf");
+        let role = block(&main, "resource", &["aws_iam_role", "shop_bot"]);
+        string(attr(role, "description")).to_string()
+    };
+    assert_eq!(
+        description("Bumps images \u{2014} \u{201c}carefully\u{201d}\u{2026}"),
+        "Agent bot of feature shop: Bumps images - \"carefully\"..."
     );
+    assert_eq!(description("robot \u{1f916}"), "Agent bot of feature shop");
+    let long = description(&"a".repeat(1500));
+    assert_eq!(long.chars().count(), 1000);
+    assert!(long.ends_with("..."), "{long}");
 }

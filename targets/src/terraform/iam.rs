@@ -18,8 +18,6 @@
 use std::collections::BTreeMap;
 
 use gantry::ast::{Agent, AgentRule, Effect};
-use gantry::diagnostics::Diagnostic;
-use gantry::source::Span;
 use gantry::values::{ResourceKind, Target};
 use hcl::Block;
 use hcl::expr::Expression;
@@ -73,7 +71,7 @@ pub fn emit(cx: &Context, module: &mut Module, agent: &Agent) {
                 continue;
             }
             for target in resolve(cx, module, kind, &resource.value.target) {
-                let grants = grants(cx, module, agent, rule, &target, resource.span);
+                let grants = grants(cx, module, agent, rule, &target);
                 for (suffix, actions, resources, user) in grants {
                     let sid = names::camel(&[
                         effect_word(rule.effect),
@@ -106,28 +104,13 @@ pub fn emit(cx: &Context, module: &mut Module, agent: &Agent) {
         return;
     }
     let label = names::label(&[cx.feature_name(), &agent.name.value]);
-    let role_name = match names::role(
-        format!(
-            "{}-{}-{}",
-            cx.feature_name(),
-            agent.name.value,
-            cx.environment()
-        ),
-        agent.name.span,
-    ) {
-        Ok(name) => name,
-        Err(d) => {
-            module.diagnostics.push(d);
-            return;
-        }
-    };
-    let description = match description(cx, agent) {
-        Ok(d) => d,
-        Err(d) => {
-            module.diagnostics.push(d);
-            return;
-        }
-    };
+    let role_name = names::role(format!(
+        "{}-{}-{}",
+        cx.feature_name(),
+        agent.name.value,
+        cx.environment()
+    ));
+    let description = description(cx, agent);
 
     let trust = trust_policy(cx, module, agent, &label);
     module.resources.push(trust);
@@ -207,43 +190,46 @@ pub fn session_seconds(agent: &Agent) -> u64 {
         .clamp(MIN_SESSION_SECONDS, MAX_SESSION_SECONDS)
 }
 
-/// The role's description: the agent's purpose, in the characters IAM accepts.
-fn description(cx: &Context, agent: &Agent) -> Result<String, Diagnostic> {
-    let text = match &agent.purpose {
-        Some(purpose) => format!(
-            "Agent {} of feature {}: {}",
-            agent.name.value,
-            cx.feature_name(),
-            purpose.value
-        ),
-        None => format!(
-            "Agent {} of feature {}",
-            agent.name.value,
-            cx.feature_name()
-        ),
+/// The role's description: the agent's purpose, in the characters IAM accepts (Latin-1, at
+/// most 1000). Typographic punctuation is written in its ASCII form; a purpose IAM still cannot
+/// hold (another script) is left out rather than refusing the build over a description.
+fn description(cx: &Context, agent: &Agent) -> String {
+    let head = format!(
+        "Agent {} of feature {}",
+        agent.name.value,
+        cx.feature_name()
+    );
+    let Some(purpose) = agent.purpose.as_ref().and_then(|p| latin1(&p.value)) else {
+        return head;
     };
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{a1}'..='\u{ff}');
-    let bad = text.chars().find(|c| !allowed(*c));
-    match (bad, &agent.purpose) {
-        (Some(c), Some(purpose)) => Err(Diagnostic::error(
-            "invalid-value",
-            purpose.span,
-            format!(
-                "IAM cannot hold {c:?} in the description of agent `{}`'s role",
-                agent.name.value
-            ),
-        )
-        .with_label("the role's description is this purpose")
-        .with_help("IAM descriptions take Latin-1 text only; rephrase the purpose without it")),
-        _ if text.chars().count() > 1000 => Err(Diagnostic::error(
-            "invalid-value",
-            agent.purpose.as_ref().map_or(agent.name.span, |p| p.span),
-            "IAM role descriptions hold at most 1000 characters",
-        )
-        .with_label("the role's description is this purpose")
-        .with_help("shorten the purpose")),
-        _ => Ok(text),
+    let room = MAX_DESCRIPTION.saturating_sub(head.chars().count() + 2);
+    let purpose = if purpose.chars().count() > room {
+        let cut: String = purpose.chars().take(room.saturating_sub(3)).collect();
+        format!("{}...", cut.trim_end())
+    } else {
+        purpose
+    };
+    format!("{head}: {purpose}")
+}
+
+const MAX_DESCRIPTION: usize = 1000;
+
+/// `text` in the characters an IAM description takes, or `None` when it needs others.
+fn latin1(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' | '\r' | ' '..='~' | '\u{a1}'..='\u{ff}' => out.push(c),
+            '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' => out.push(' '),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{2033}' => out.push('"'),
+            '\u{2026}' => out.push_str("..."),
+            '\u{2192}' => out.push_str("->"),
+            _ => return None,
+        }
     }
+    Some(out)
 }
 
 /// Who may assume the role: the cluster's OIDC provider for the agent's ServiceAccount under
@@ -428,32 +414,18 @@ fn grants(
     agent: &Agent,
     rule: &AgentRule,
     target: &Cloud,
-    span: Span,
 ) -> Vec<Grant> {
     let arn = || vec![reference(&format!("{}.arn", target.address))];
     let action = rule.action.value.as_str();
     match (target.kind, action) {
         (CloudKind::Sql { mysql }, "read" | "write" | "migrate") => {
-            let user =
-                format!("{}_{}_{action}", cx.feature_name(), agent.name.value).replace('-', "_");
             // PostgreSQL truncates names at 63 bytes, MySQL refuses users over 32 characters.
             let limit = if mysql { 32 } else { 63 };
-            if user.len() > limit {
-                module.diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-value",
-                        span,
-                        format!(
-                            "agent `{}` would connect as database user `{user}`, longer than the {limit} characters {} allows",
-                            agent.name.value,
-                            if mysql { "MySQL" } else { "PostgreSQL" }
-                        ),
-                    )
-                    .with_label("this rule gives the agent a database user")
-                    .with_help("gantry names the user FEATURE_AGENT_ACTION; choose a shorter agent name"),
-                );
-                return Vec::new();
-            }
+            let user = names::fitted(
+                format!("{}_{}_{action}", cx.feature_name(), agent.name.value).replace('-', "_"),
+                limit,
+                '_',
+            );
             let connect = call(
                 "format",
                 vec![

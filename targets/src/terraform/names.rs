@@ -1,8 +1,6 @@
-//! Names: Terraform addresses derived from spec names, and the IAM role name of an agent. The
+//! Names: Terraform addresses derived from spec names, and the names gantry gives AWS objects
+//! of its own (an agent's IAM role, its database users), fitted to AWS's limits. The
 //! AWS names of datastores and secrets are the check's (`gantry::coherence::aws_names`).
-
-use gantry::diagnostics::Diagnostic;
-use gantry::source::Span;
 
 /// A Terraform resource label from spec names: `checkout` + `orders-db` → `checkout_orders_db`.
 /// Spec names are DNS labels, so the only change is `-` → `_`, and a leading digit (which HCL
@@ -30,21 +28,27 @@ pub fn camel(parts: &[&str]) -> String {
     out
 }
 
-/// An IAM role name: up to 64 of `\w + = , . @ -`.
-pub fn role(name: String, span: Span) -> Result<String, Diagnostic> {
-    if name.len() <= 64 {
-        return Ok(name);
+/// A name gantry derives (`FEATURE-AGENT-ENVIRONMENT`, `FEATURE_AGENT_ACTION`) that fits the
+/// `limit` characters of where it goes: as is when it fits; otherwise cut, with `separator` and
+/// 8 hex digits of a hash of the whole name after the cut, so that two long names that share
+/// their start still differ and the same spec always gives the same name.
+pub fn fitted(name: String, limit: usize, separator: char) -> String {
+    if name.len() <= limit {
+        return name;
     }
-    Err(Diagnostic::error(
-        "invalid-value",
-        span,
-        format!(
-            "the IAM role `{name}` cannot be created: {} characters, IAM allows 64",
-            name.len()
-        ),
-    )
-    .with_label("the role is this agent's")
-    .with_help("gantry names it FEATURE-AGENT-ENVIRONMENT; choose shorter names"))
+    // FNV-1a: stable across builds, platforms and releases, unlike the standard hasher.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let keep = limit.saturating_sub(9);
+    // Spec names are ASCII, so any byte is a character boundary.
+    let head = name[..keep].trim_end_matches(['-', '_']);
+    format!("{head}{separator}{hash:08x}")
+}
+
+/// An IAM role name: up to 64 characters.
+pub fn role(name: String) -> String {
+    fitted(name, 64, '-')
 }
 
 #[cfg(test)]
@@ -59,9 +63,17 @@ mod tests {
     }
 
     #[test]
-    fn a_role_name_over_64_characters_is_a_diagnostic() {
-        let span = Span::new(gantry::source::FileId(0), 0..0);
-        assert!(role("a".repeat(65), span).is_err());
-        assert!(role("a".repeat(64), span).is_ok());
+    fn a_long_name_is_cut_to_its_limit_and_stays_distinct() {
+        assert_eq!(role("a".repeat(64)), "a".repeat(64));
+        let long = role(format!("{}-x", "a".repeat(70)));
+        let other = role(format!("{}-y", "a".repeat(70)));
+        assert_eq!(long.len(), 64);
+        assert_ne!(long, other);
+        assert_eq!(long, role(format!("{}-x", "a".repeat(70))));
+        // Cut at a separator, the separator is not doubled: shorter than the limit, not over.
+        assert_eq!(
+            fitted("shop_agent_with_a_long_name_migrate".into(), 32, '_'),
+            "shop_agent_with_a_long_d3fa55a9"
+        );
     }
 }
