@@ -518,18 +518,29 @@ fn the_workspace_chooses_the_flagd_image() {
 
 #[test]
 fn a_service_on_flagds_port_is_a_diagnostic() {
+    // Found by the check, before any target runs.
     let checked = workspace(
         &workspace_with("flags provider=\"flagd\"", ""),
         &[("shop.kdl", &small_feature(8013, true, ""))],
     );
-    let diagnostics = emit(&checked, "prod").expect_err("port 8013 is flagd's");
     assert!(
-        diagnostics
+        checked
+            .diagnostics
             .iter()
             .any(|d| d.id == "invalid-value" && d.message.contains("8013")),
-        "{diagnostics:?}"
+        "{:?}",
+        checked.diagnostics
     );
-    // Without flags there is no sidecar, and the port is free.
+    // With the operator, which injects flagd itself, or without flags, the port is free.
+    let operator = workspace(
+        &workspace_with("flags provider=\"openfeature-operator\"", ""),
+        &[("shop.kdl", &small_feature(8013, true, ""))],
+    );
+    assert!(
+        emit(&operator, "prod").is_ok(),
+        "{:?}",
+        operator.diagnostics
+    );
     let checked = workspace(
         &workspace_with("flags provider=\"flagd\"", ""),
         &[("shop.kdl", &small_feature(8013, false, ""))],

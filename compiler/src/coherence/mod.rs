@@ -6,6 +6,7 @@
 
 pub mod aws_names;
 pub mod datastores;
+pub mod pods;
 pub mod receivers;
 pub mod sizes;
 
@@ -24,6 +25,9 @@ pub fn check_feature(
 ) {
     if let Some(workspace) = workspace.filter(|w| w.builds("terraform")) {
         datastores::check_feature(workspace, environment, feature, report);
+    }
+    if let Some(workspace) = workspace.filter(|w| w.builds("kubernetes")) {
+        pods::check_feature(workspace, feature, report);
     }
     for service in &feature.services {
         replicas(service, report);

@@ -6,7 +6,6 @@
 //! reference and "Monitoring"): evaluation on 8013, management on 8014 with `/healthz`
 //! (liveness) and `/readyz` (readiness, 412 until the flags are loaded).
 
-use gantry::diagnostics::Diagnostic;
 use serde_json::{Value, json};
 
 use super::flags::FLAGS_KEY;
@@ -20,10 +19,9 @@ pub const DEFAULT_IMAGE: &str = "ghcr.io/open-feature/flagd:v0.16.1";
 pub const DEFAULT_DIGEST: &str =
     "sha256:9525b3c2916183810f93f0a72774c1dfad48d1ae22852c753719c46db80af5e7";
 
-/// flagd's evaluation port (gRPC and HTTP), which the app's SDK calls.
-pub const EVALUATION_PORT: u16 = 8013;
-/// flagd's management port: health, readiness and metrics.
-pub const MANAGEMENT_PORT: u16 = 8014;
+pub use gantry::coherence::pods::{
+    FLAGD_EVALUATION_PORT as EVALUATION_PORT, FLAGD_MANAGEMENT_PORT as MANAGEMENT_PORT,
+};
 /// Where the flag ConfigMap is mounted, read-only.
 pub const MOUNT_DIR: &str = "/etc/flagd";
 pub const VOLUME: &str = "flagd-flags";
@@ -35,13 +33,7 @@ const MEMORY: &str = "64Mi";
 /// Whether the service's pods get a flagd sidecar: its feature has flags, and no operator
 /// injects flagd instead.
 pub fn wanted(plan: &ServicePlan) -> bool {
-    let operator = plan
-        .model
-        .workspace
-        .flags_provider
-        .as_ref()
-        .is_some_and(|p| p.value == "openfeature-operator");
-    !plan.feature.flags.is_empty() && !operator
+    gantry::coherence::pods::runs_flagd_sidecar(plan.model.workspace, plan.feature)
 }
 
 /// The ConfigMap the flags are in (see `flags::objects`).
@@ -103,33 +95,5 @@ pub fn env() -> [Value; 2] {
 
 /// Containers of a pod share its network: the app cannot listen where flagd does.
 fn check_ports(plan: &ServicePlan, out: &mut Output) {
-    let service = plan.service;
-    let mut taken = Vec::new();
-    if let Some(port) = &service.port {
-        taken.push((port.number.value, port.number.span));
-    }
-    let metrics_port = plan
-        .feature
-        .telemetry
-        .as_ref()
-        .and_then(|t| t.metrics.as_ref())
-        .and_then(|m| m.port.as_ref());
-    if let Some(port) = metrics_port {
-        taken.push((port.value, port.span));
-    }
-    for (number, span) in taken {
-        if number == EVALUATION_PORT || number == MANAGEMENT_PORT {
-            out.error(
-                Diagnostic::error(
-                    "invalid-value",
-                    span,
-                    format!("port {number} is the flagd sidecar's, which runs beside this service because its feature has flags"),
-                )
-                .with_label("taken by flagd")
-                .with_help(format!(
-                    "use a port other than {EVALUATION_PORT} and {MANAGEMENT_PORT}"
-                )),
-            );
-        }
-    }
+    gantry::coherence::pods::flagd_ports(plan.feature, plan.service, &mut |d| out.error(d));
 }

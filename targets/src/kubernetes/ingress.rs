@@ -3,7 +3,6 @@
 //! certificate is the platform's job (e.g. cert-manager): gantry names the Secret and never
 //! holds a key.
 
-use gantry::diagnostics::Diagnostic;
 use serde_json::{Value, json};
 
 use super::labels;
@@ -50,15 +49,7 @@ pub fn ingress(plan: &ServicePlan, out: &mut Output) -> Option<Value> {
     let expose = plan.service.expose.as_ref()?;
     let host = expose.host.as_ref()?;
     let Some((port, _)) = &plan.port else {
-        out.error(
-            Diagnostic::error(
-                "invalid-value",
-                expose.span,
-                "the service is exposed, but has no `port` for the Ingress to send traffic to",
-            )
-            .with_label("nothing to route to")
-            .with_help("give the service a `port`"),
-        );
+        gantry::coherence::pods::exposed_without_port(plan.service, &mut |d| out.error(d));
         return None;
     };
     let path = expose
