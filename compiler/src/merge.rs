@@ -255,18 +255,23 @@ mod tests {
         );
     }
 
+    /// `over` merged over `base` as a deploy over its preset.
+    fn merge_deploys(base: &Node, over: &Node) -> Node {
+        merge(
+            base,
+            over,
+            crate::schema::FEATURE.child("deploy").unwrap().node,
+            Mode::Preset,
+        )
+    }
+
     #[test]
     fn lists_are_replaced_whole() {
         let base = node(
             r#"deploy strategy="canary" { step weight=5; step weight=50; rollback-when slo="a" }"#,
         );
         let over = node(r#"deploy { step weight=20 }"#);
-        let merged = merge(
-            &base,
-            &over,
-            crate::schema::FEATURE.child("deploy").unwrap().node,
-            Mode::Preset,
-        );
+        let merged = merge_deploys(&base, &over);
         assert_eq!(
             names(&merged),
             ["rollback-when slo=String(\"a\")", "step weight=Integer(20)"]
@@ -278,12 +283,7 @@ mod tests {
     fn a_step_approve_is_an_item_of_the_list() {
         let base = node(r#"deploy { step weight=5; step approve team="a"; step weight=50 }"#);
         let over = node(r#"deploy { step weight=20; step approve team="b" }"#);
-        let merged = merge(
-            &base,
-            &over,
-            crate::schema::FEATURE.child("deploy").unwrap().node,
-            Mode::Preset,
-        );
+        let merged = merge_deploys(&base, &over);
         assert_eq!(
             names(&merged),
             [

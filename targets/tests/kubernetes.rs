@@ -657,17 +657,12 @@ fn a_service_without_an_image_is_refused_by_the_build() {
     );
 }
 
-/// `default=50` with no variants serves that one value: its variant holds it, and flagd's
-/// schema accepts the definition.
-#[test]
-fn a_flag_without_variants_serves_its_one_value() {
-    let spec = small_feature(8080, true, "").replace(
-        "flag \"dark-mode\" default=#false { rollout percent=10; }",
-        "flag \"page-size\" default=50",
-    );
+/// The flagd definitions of a workspace with one feature `spec` that checks cleanly, after
+/// flagd's schema has accepted its ConfigMap.
+fn flagd_definitions(spec: &str) -> Value {
     let checked = workspace(
         &workspace_with("flags provider=\"flagd\"", ""),
-        &[("shop.kdl", &spec)],
+        &[("shop.kdl", spec)],
     );
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     let artifacts = emit(&checked, "prod").expect("emits");
@@ -684,6 +679,18 @@ fn a_flag_without_variants_serves_its_one_value() {
             .expect("flags"),
     )
     .expect("flagd JSON parses");
+    flags
+}
+
+/// `default=50` with no variants serves that one value: its variant holds it, and flagd's
+/// schema accepts the definition.
+#[test]
+fn a_flag_without_variants_serves_its_one_value() {
+    let spec = small_feature(8080, true, "").replace(
+        "flag \"dark-mode\" default=#false { rollout percent=10; }",
+        "flag \"page-size\" default=50",
+    );
+    let flags = flagd_definitions(&spec);
     let flag = &flags["flags"]["page-size"];
     assert_eq!(flag["variants"], serde_json::json!({ "default": 50 }));
     assert_eq!(flag["defaultVariant"], "default");
@@ -718,25 +725,7 @@ fn weighted_variants_are_split_by_the_rollouts_field() {
             rollout by=\"sessionId\"
         }",
     );
-    let checked = workspace(
-        &workspace_with("flags provider=\"flagd\"", ""),
-        &[("shop.kdl", &spec)],
-    );
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let artifacts = emit(&checked, "prod").expect("emits");
-    let config_map = find(&artifacts, "shop/configmap-shop-flags.yaml");
-    let schemas = Schemas::new();
-    assert!(
-        schemas.errors(config_map).is_empty(),
-        "{:?}",
-        schemas.errors(config_map)
-    );
-    let flags: Value = serde_json::from_str(
-        config_map["data"]["flags.flagd.json"]
-            .as_str()
-            .expect("flags"),
-    )
-    .expect("flagd JSON parses");
+    let flags = flagd_definitions(&spec);
     let flag = &flags["flags"]["ranker"];
     assert_eq!(
         flag["variants"],
