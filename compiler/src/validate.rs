@@ -545,7 +545,10 @@ impl Validator<'_> {
         key: &str,
     ) {
         let suggestion = did_you_mean(key, schema.props.iter().map(|p| p.name));
-        let help = if schema.child(key).is_some() {
+        let refused = schema.refused.iter().find(|(name, _)| *name == key);
+        let help = if let Some((_, why)) = refused {
+            Some(why.to_string())
+        } else if schema.child(key).is_some() {
             Some(format!(
                 "`{key}` is a child node: write it inside the block, `{} {{ {key} … }}`",
                 describe(node)
@@ -580,7 +583,9 @@ impl Validator<'_> {
             )
             .with_label("not known here")
             .with_optional_help(help)
-            .with_replacement(suggestion.filter(|_| schema.child(key).is_none())),
+            .with_replacement(
+                suggestion.filter(|_| schema.child(key).is_none() && refused.is_none()),
+            ),
         );
     }
 

@@ -176,6 +176,9 @@ pub struct NodeSchema {
     pub key_property: Option<&'static str>,
     /// A short example of the node, for the language reference.
     pub example: &'static str,
+    /// Properties users reach for that the node refuses on purpose, each with the help that
+    /// says why and what to write instead (a secret's `value`).
+    pub refused: &'static [(&'static str, &'static str)],
 }
 
 impl NodeSchema {
@@ -267,6 +270,7 @@ pub(crate) const BLANK: NodeSchema = NodeSchema {
     unique_name: false,
     key_property: None,
     example: "",
+    refused: &[],
 };
 
 /// Every node schema reachable from the roots, each once (for documentation and completion).

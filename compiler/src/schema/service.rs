@@ -250,6 +250,12 @@ pub static SECRET: NodeSchema = NodeSchema {
     ],
     children: &[many(&ALLOW_RULE)],
     unique_name: true,
+    refused: &[(
+        "value",
+        "a spec names a secret and the store it lives in, never its value: put the value in \
+         that store (`from=`, `path=`) and pass it to a service with `env \"NAME\" \
+         secret=\"SECRET\"`",
+    )],
     ..BLANK
 };
 
