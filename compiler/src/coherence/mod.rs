@@ -154,6 +154,28 @@ fn kubernetes_names(feature: &Feature, service: &Service, report: &mut impl FnMu
         Some("blue-green") => &["", "-preview"],
         _ => &[""],
     };
+    // Service `api` deployed by canary has Services `F-api-canary` and `F-api-stable`: a
+    // service named `api-canary` would be another object of the same name, and the cluster
+    // keeps one.
+    for suffix in suffixes.iter().filter(|s| !s.is_empty()) {
+        let taken = format!("{}{suffix}", service.name.value);
+        if let Some(other) = feature.services.iter().find(|s| s.name.value == taken) {
+            report(
+                invalid(
+                    other.name.span,
+                    format!(
+                        "service `{taken}` has the name of service `{}`'s {} Service, `{}-{taken}`",
+                        service.name.value,
+                        &suffix[1..],
+                        feature.name.value
+                    ),
+                    "its objects would replace that Service",
+                    "rename one of the two services",
+                )
+                .with_secondary(service.name.span, "deployed with this Service beside it"),
+            );
+        }
+    }
     let base = format!("{}-{}", feature.name.value, service.name.value);
     let bad = suffixes
         .iter()
