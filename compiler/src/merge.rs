@@ -115,9 +115,26 @@ impl<'n> Merged<'n> {
 /// matching ones, the others are added. A repeated child without arguments (a canary `step`) is
 /// a list: `over`'s list, when it has one, replaces `base`'s.
 pub fn merge(base: &Node, over: &Node, schema: &'static NodeSchema, mode: Mode) -> Node {
+    // A setting with two spellings (`runbook="x"`, `runbook "x"`): the one `over` gives
+    // replaces `base`'s, whichever spelling each used.
+    let given_by_over = |name: &str| {
+        over.props().any(|(k, _)| k.value == name)
+            || over.children.iter().any(|c| c.name.value == name)
+    };
+    let both_ways = |name: &str| schema.prop(name).is_some() && schema.child(name).is_some();
     let mut entries = base.entries.clone();
+    entries.retain(|e| {
+        !e.name
+            .as_ref()
+            .is_some_and(|k| both_ways(&k.value) && given_by_over(&k.value))
+    });
     merge_entries(&mut entries, &over.entries);
-    let children = base.children.iter().map(Cow::Borrowed).collect();
+    let children = base
+        .children
+        .iter()
+        .filter(|c| !(both_ways(&c.name.value) && given_by_over(&c.name.value)))
+        .map(Cow::Borrowed)
+        .collect();
     Node {
         name: over.name.clone(),
         ty: base.ty.clone(),
@@ -253,6 +270,19 @@ mod tests {
                 "deploy service=String(\"worker\") strategy=String(\"rolling\")"
             ]
         );
+    }
+
+    #[test]
+    fn a_setting_given_in_the_other_spelling_replaces_the_base() {
+        let agent = crate::schema::FEATURE.child("agent").unwrap().node;
+        let base = node(r#"agent "a" { runbook "old" }"#);
+        let over = node(r#"agent "a" runbook="new""#);
+        let merged = merge(&base, &over, agent, Mode::Overlay);
+        assert!(merged.children.is_empty(), "{:?}", names(&merged));
+        assert_eq!(merged.props().count(), 1);
+        let merged = merge(&over, &base, agent, Mode::Overlay);
+        assert_eq!(names(&merged), ["runbook String(\"old\")"]);
+        assert_eq!(merged.props().count(), 0);
     }
 
     /// `over` merged over `base` as a deploy over its preset.

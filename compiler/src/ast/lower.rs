@@ -348,6 +348,7 @@ fn lower_flag(node: &Node) -> Option<Flag> {
                     name: n.arg_name(0)?,
                     value: n.prop_scalar("value"),
                     weight: n.prop_int("weight"),
+                    listed: false,
                     span: n.span,
                 })
             })
@@ -360,6 +361,7 @@ fn lower_flag(node: &Node) -> Option<Flag> {
                         name,
                         value: None,
                         weight: None,
+                        listed: true,
                     })
             }))
             .collect_exact(),

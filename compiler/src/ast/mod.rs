@@ -319,6 +319,8 @@ pub struct Variant {
     pub name: Name,
     pub value: Option<Spanned<Scalar>>,
     pub weight: Option<Spanned<u32>>,
+    /// Named in a `variants` list rather than by a `variant` node of its own.
+    pub listed: bool,
     pub span: Span,
 }
 

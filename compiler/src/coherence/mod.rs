@@ -322,14 +322,13 @@ fn step_kind(step: &Step, report: &mut impl FnMut(Diagnostic)) {
 }
 
 /// A variant named twice, once in `variants` and once as a `variant` (or twice in `variants`):
-/// flagd would keep one of the two silently. A listed variant's span is its name's.
+/// flagd would keep one of the two silently.
 fn variant_names(flag: &Flag, report: &mut impl FnMut(Diagnostic)) {
     for (index, variant) in flag.variants.iter().enumerate() {
         // Two `variant` nodes of one name are the schema's to report.
-        let listed = |v: &crate::ast::Variant| v.span == v.name.span;
         let Some(first) = flag.variants[..index]
             .iter()
-            .find(|v| v.name.value == variant.name.value && (listed(v) || listed(variant)))
+            .find(|v| v.name.value == variant.name.value && (v.listed || variant.listed))
         else {
             continue;
         };

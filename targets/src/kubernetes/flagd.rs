@@ -58,7 +58,7 @@ fn image(plan: &ServicePlan) -> String {
 
 /// The sidecar container, hardened like the app's.
 pub fn container(plan: &ServicePlan, out: &mut Output) -> Value {
-    check_ports(plan, out);
+    gantry::coherence::pods::flagd_ports(plan.feature, plan.service, &mut |d| out.error(d));
     let probe = |path: &str| json!({ "httpGet": { "path": path, "port": MANAGEMENT_PORT } });
     json!({
         "name": CONTAINER,
@@ -91,9 +91,4 @@ pub fn env() -> [Value; 2] {
         json!({ "name": "FLAGD_HOST", "value": "localhost" }),
         json!({ "name": "FLAGD_PORT", "value": EVALUATION_PORT.to_string() }),
     ]
-}
-
-/// Containers of a pod share its network: the app cannot listen where flagd does.
-fn check_ports(plan: &ServicePlan, out: &mut Output) {
-    gantry::coherence::pods::flagd_ports(plan.feature, plan.service, &mut |d| out.error(d));
 }
